@@ -30,7 +30,7 @@ class Passage:
 def passage_id(document_id: str, text: str) -> str:
     """Same document and same text → same id, whatever else changed in the corpus."""
     digest = hashlib.sha1(f"{document_id}\n{fold(normalise_space(text))}".encode()).hexdigest()[:12]
-    return f"{document_id}#{digest}"
+    return f"{document_id}_{digest}"
 
 
 def _sections(doc: Document) -> list[tuple[str, list[str]]]:

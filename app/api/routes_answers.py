@@ -1,0 +1,55 @@
+"""Resident-facing API: ask a question, search passages, read one passage."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+
+from app.api.schemas import ChatRequest, ChatResponse, PassageResponse, SearchHit, SearchResponse
+from app.api.state import ServiceState
+from app.pipeline.answer import Question
+from app.pipeline.retrieve import hybrid_search
+
+router = APIRouter(prefix="/api", tags=["answers"])
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.kalla
+    if not state.ready:
+        raise HTTPException(503, detail=f"Källa is not ready: {state.error or 'loading'}")
+    return state
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+
+
+@router.post("/chat", response_model=ChatResponse, responses={422: {"description": "Invalid question"}})
+def chat(body: ChatRequest, state: StateDep) -> dict:
+    answer = state.pipeline.answer(Question(message=body.message, language=body.language, site=body.site))
+    return answer.to_dict()
+
+
+@router.get("/search", response_model=SearchResponse)
+def search(state: StateDep, q: Annotated[str, Query(min_length=1, max_length=1000)],
+           k: Annotated[int, Query(ge=1, le=50)] = 10) -> dict:
+    pipeline = state.pipeline
+    cands, _ = hybrid_search(pipeline.bundle, pipeline.embedder, q, k)
+    hits = [SearchHit(passage_id=c.passage["id"], score=round(c.fused, 6), dense=round(c.dense, 4),
+                      lexical=round(c.lexical, 4), document_id=c.passage["document_id"], title=c.passage["title"],
+                      authority=c.passage["authority"], url=c.passage["url"], section=c.passage["section"],
+                      published=c.passage["published"], status=c.passage["status"], language=c.passage["language"],
+                      text=c.passage["text"]) for c in cands]
+    return {"query": q, "hits": hits}
+
+
+@router.get("/passages/{passage_id:path}", response_model=PassageResponse, responses={404: {"description": "Unknown passage"}})
+def passage(passage_id: str, state: StateDep) -> dict:
+    bundle = state.pipeline.bundle
+    i = bundle.by_id.get(passage_id)
+    if i is None:
+        raise HTTPException(404, detail=f"no passage {passage_id!r} in the current index")
+    p = bundle.passages[i]
+    return {"passage_id": p["id"], **{k: p[k] for k in ("document_id", "title", "authority", "url", "section",
+                                                        "published", "status", "language", "text", "sentences")},
+            "neighbours": [{"passage_id": n["id"], "section": n["section"], "text": n["text"]}
+                           for n in bundle.neighbours(i)]}

@@ -1,0 +1,22 @@
+"""Liveness and readiness for load balancers and orchestrators."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> JSONResponse:
+    state = request.app.state.kalla
+    if not state.ready:
+        return JSONResponse({"status": "not ready", "reason": state.error or "loading"}, status_code=503)
+    m = state.pipeline.bundle.manifest
+    return JSONResponse({"status": "ready", "index_version": m.version, "embedder": m.embedder_id,
+                         "passages": m.passages, "documents": m.documents})

@@ -1,0 +1,109 @@
+"""Request and response shapes of the public API (these are what /docs shows)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.config import get_settings
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+    message: str = Field(..., description="The resident's question, plain text.", examples=["Vad är återvandringsbidraget?"])
+    language: str | None = Field(None, max_length=16, description="The resident's chosen language (BCP 47); wins over detection.")
+    site: str | None = Field(None, max_length=64, description="Id of the embedding site.")
+
+    @field_validator("message")
+    @classmethod
+    def _message(cls, v: str) -> str:
+        if not v or not v.strip():
+            raise ValueError("message is empty: write a question")
+        limit = get_settings().max_message_chars
+        if len(v) > limit:
+            raise ValueError(f"message is too long: at most {limit} characters")
+        if "\x00" in v:
+            raise ValueError("message must be plain text")
+        return v
+
+
+class ContactOut(BaseModel):
+    name: str
+    phone: str = ""
+    phone_abroad: str = ""
+    url: str = ""
+    hours: str = ""
+
+
+class HandoffOut(BaseModel):
+    reason: str
+    message: str
+    contacts: list[ContactOut]
+
+
+class CitationOut(BaseModel):
+    passage_id: str
+    document_id: str
+    title: str
+    authority: str
+    url: str
+    section: str
+    published: str
+    status: Literal["current", "superseded", "context"]
+    language: str
+    text: str = Field(description="The whole passage.")
+    quote: str = Field(description="The sentences of the passage the answer uses.")
+    translation: str | None = Field(None, description="Machine translation of the quote, when one was made.")
+
+
+class ChatResponse(BaseModel):
+    id: str
+    status: Literal["answered", "no_answer", "handoff", "crisis", "rejected"]
+    language: str
+    answer: str
+    answer_language: str
+    direction: Literal["ltr", "rtl"] = "ltr"
+    citations: list[CitationOut]
+    handoff: HandoffOut | None = None
+    notices: list[str]
+
+
+class SearchHit(BaseModel):
+    passage_id: str
+    score: float
+    dense: float
+    lexical: float
+    document_id: str
+    title: str
+    authority: str
+    url: str
+    section: str
+    published: str
+    status: str
+    language: str
+    text: str
+
+
+class SearchResponse(BaseModel):
+    query: str
+    hits: list[SearchHit]
+
+
+class PassageResponse(BaseModel):
+    passage_id: str
+    document_id: str
+    title: str
+    authority: str
+    url: str
+    section: str
+    published: str
+    status: str
+    language: str
+    provenance: str = ""
+    text: str
+    sentences: list[str]
+    neighbours: list[dict]
+
+
+class ErrorResponse(BaseModel):
+    detail: str

@@ -1,0 +1,49 @@
+"""The loaded service: settings, embedder, index bundle and pipeline; swapped whole on index reload."""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from app.config import Settings
+from app.index.embedders import Embedder, make_embedder
+from app.index.store import IndexBundle, IndexNotReady
+from app.pipeline.pipeline import Pipeline
+
+log = logging.getLogger("kalla")
+
+
+@dataclass
+class ServiceState:
+    settings: Settings
+    embedder: Embedder | None = None
+    pipeline: Pipeline | None = None
+    error: str = ""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def ready(self) -> bool:
+        return self.pipeline is not None
+
+    def load(self) -> None:
+        """Load model and index; on failure keep the reason (shown on /readyz) instead of crashing."""
+        s = self.settings
+        try:
+            if self.embedder is None:
+                self.embedder = make_embedder(s.embedder, s.embedder_model)
+            bundle = IndexBundle.load(s.index_dir, s.corpus_dir, self.embedder.id)
+        except IndexNotReady as exc:
+            self.error = str(exc)
+            log.error("index not ready: %s", exc)
+            raise
+        with self._lock:
+            self.pipeline = Pipeline(bundle, self.embedder, s.retrieve_k, s.answer_max_words,
+                                     s.min_confidence or None, None, s.migrationsverket_hours)
+            self.error = ""
+        log.info("index loaded: %s (%d passages)", bundle.manifest.version, bundle.manifest.passages)
+
+    def swap_bundle(self, bundle: IndexBundle) -> None:
+        """Atomic switch to a rebuilt index; answers in flight keep the bundle they started with."""
+        with self._lock:
+            if self.pipeline is not None:
+                self.pipeline.bundle = bundle

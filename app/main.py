@@ -1,0 +1,56 @@
+"""The FastAPI application: app.main:app (uvicorn)."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from app.api import routes_answers, routes_health
+from app.api.state import ServiceState
+from app.config import Settings, get_settings
+from app.index.store import IndexNotReady
+
+log = logging.getLogger("kalla")
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{where}: {msg}" if where else msg)
+    return "; ".join(parts) or "invalid request"
+
+
+def create_app(settings: Settings | None = None, require_index: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    state = ServiceState(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        try:
+            state.load()
+        except IndexNotReady as exc:
+            if require_index:
+                raise RuntimeError(f"Källa cannot start: {exc}") from None
+        yield
+
+    app = FastAPI(title="Källa", version="0.1.0", lifespan=lifespan,
+                  description="Answers about voluntary return from Sweden, only from vetted authority texts, "
+                              "always with the passage they rest on.")
+    app.state.kalla = state
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
+
+    app.include_router(routes_health.router)
+    app.include_router(routes_answers.router)
+    return app
+
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+app = create_app()

@@ -1,0 +1,1 @@
+"""The answer pipeline: detect language → guard → retrieve → compose → localise. Knows no HTTP, no database."""

@@ -1,0 +1,39 @@
+"""The state one answer carries through the steps. A step that must end the answer calls finish()."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.pipeline.answer import Answer, Question, Status
+
+
+@dataclass
+class Candidate:
+    index: int            # row in the index bundle
+    passage: dict
+    dense: float          # cosine with the question
+    lexical: float        # BM25 score (0 when not found lexically)
+    fused: float          # reciprocal-rank fusion score, status-adjusted
+
+
+@dataclass
+class Context:
+    question: Question
+    text: str                         # the message after cleaning and redaction
+    language: str = "sv"
+    language_source: str = "default"  # chosen | detected | conversation | site | default
+    query_vector: np.ndarray | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    answer: Answer | None = None       # set when a step ends the answer early
+    notices: list[str] = field(default_factory=list)
+    guard_reason: str = ""
+    handoff_reason: str = ""           # set by the guard when a personal part must be handed off
+
+    def finish(self, status: Status, **kwargs) -> None:
+        self.answer = Answer(status=status, language=self.language, notices=list(self.notices),
+                             guard_reason=self.guard_reason, **kwargs)
+
+    @property
+    def finished(self) -> bool:
+        return self.answer is not None

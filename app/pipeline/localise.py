@@ -1,0 +1,76 @@
+"""Step 5 — render the answer in the resident's language: catalogue frame, quotes, direction, notices.
+
+The authority's words are never disguised: quotes stay in the source language unless a translation
+backend is installed, and then the original is always kept beside the translation.
+"""
+from __future__ import annotations
+
+from app.i18n.catalogue import text
+from app.i18n.languages import direction
+from app.pipeline.answer import Answer, Handoff, Status
+from app.pipeline.compose import Composition, citation
+from app.pipeline.contacts import contacts_for
+from app.pipeline.context import Context
+
+
+def _frame(language: str, quotes: list[tuple[int, str]]) -> str:
+    lines = [text("answer_intro", language), ""]
+    for n, quote in quotes:
+        lines.append(f"«{quote}» [{n}]")
+    return "\n".join(lines).strip()
+
+
+def answered(ctx: Context, comp: Composition, translator=None, hours: str = "", site_contact=None) -> Answer:
+    lang = ctx.language
+    citations = []
+    notices = list(ctx.notices)
+    numbered: list[tuple[int, str]] = []
+    answer_language = comp.passages[0]["language"] if comp.passages else lang
+    for n, p in enumerate(comp.passages, start=1):
+        quote = " ".join(comp.quotes[p["id"]])
+        cit = citation(p, comp.quotes[p["id"]])
+        if p["language"] != lang and translator is not None:
+            try:
+                cit.translation = translator.translate(quote, p["language"], lang, cache_key=p["id"])
+            except Exception:  # noqa: BLE001 - a failing backend must never break an answer
+                cit.translation = None
+        numbered.append((n, cit.translation or quote))
+        citations.append(cit)
+    if any(c.language != lang for c in citations):
+        if all(c.translation for c in citations if c.language != lang):
+            answer_language = lang
+            notices.append("machine_translation")
+        elif lang not in {c.language for c in citations}:
+            notices.append("translation_unavailable")
+    if comp.conflicts:
+        notices.append("sources_disagree")
+    status = Status.ANSWERED
+    handoff = None
+    if ctx.handoff_reason:
+        status = Status.HANDOFF
+        handoff = Handoff(reason=ctx.handoff_reason, message=text("handoff_general_and_personal", lang) + " " +
+                          text("interpreter_notice", lang), contacts=contacts_for(lang, hours, site_contact))
+    return Answer(status=status, language=lang, answer=_frame(lang, numbered), answer_language=answer_language,
+                  citations=citations, handoff=handoff, notices=_unique(notices), direction=direction(lang),
+                  confidence=round(comp.confidence, 4), conflicts=comp.conflicts, guard_reason=ctx.guard_reason)
+
+
+def no_answer(ctx: Context, answer: Answer, hours: str = "", site_contact=None) -> Answer:
+    lang = ctx.language
+    answer.answer = text("no_answer", lang)
+    answer.answer_language = lang
+    answer.direction = direction(lang)
+    answer.handoff = Handoff(reason="no_answer", message=text("no_answer", lang) + " " + text("interpreter_notice", lang),
+                             contacts=contacts_for(lang, hours, site_contact))
+    return answer
+
+
+def finish_early(ctx: Context, answer: Answer) -> Answer:
+    """Answers a guard ended (rejected, crisis, handoff...) only need direction and language filled in."""
+    answer.answer_language = answer.answer_language or ctx.language
+    answer.direction = direction(ctx.language)
+    return answer
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

