@@ -68,7 +68,8 @@ class SentenceTransformerEmbedder:
 
         self._model = SentenceTransformer(model, device="cpu")
         self.has_sparse = False
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         is_e5 = "e5" in model.lower()
         self._qp = query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
         self._pp = passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")

