@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     answer_max_words: int = Field(120, ge=30, le=400, description="Longest extractive answer.")
     min_confidence: float = Field(0.0, description="Override of the calibrated answer threshold (0 = use the index's).")
     approximate_index_above: int = Field(20000, ge=100, description="Passages above which FAISS uses HNSW.")
+    database_url: str = Field(f"sqlite:///{REPO_ROOT / 'data' / 'kalla.db'}",
+                              description="SQLAlchemy URL; e.g. postgresql+psycopg://user:pw@host/kalla.")
+    retention_days: int = Field(90, ge=1, le=3650, description="Answers older than this are deleted.")
+    require_index: bool = Field(True, description="Refuse to start without a valid index (else start, /readyz 503).")
     migrationsverket_hours: str = Field(
         "Mon–Fri 9–16", description="Opening hours of Migrationsverket's phone line, shown in handoffs."
     )

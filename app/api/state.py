@@ -9,6 +9,7 @@ from app.config import Settings
 from app.index.embedders import Embedder, make_embedder
 from app.index.store import IndexBundle, IndexNotReady
 from app.pipeline.pipeline import Pipeline
+from app.store.recorder import AnswerStore
 
 log = logging.getLogger("kalla")
 
@@ -18,12 +19,22 @@ class ServiceState:
     settings: Settings
     embedder: Embedder | None = None
     pipeline: Pipeline | None = None
+    store: AnswerStore | None = None
     error: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def ready(self) -> bool:
         return self.pipeline is not None
+
+    def open_store(self) -> None:
+        """Connect the answer log, migrate, apply retention. Failures are counted, never fatal."""
+        self.store = AnswerStore(self.settings.database_url)
+        self.store.start()
+        if self.store.migrated:
+            removed = self.store.purge(self.settings.retention_days)
+            if removed:
+                log.info("retention: deleted %d answers older than %d days", removed, self.settings.retention_days)
 
     def load(self) -> None:
         """Load model and index; on failure keep the reason (shown on /readyz) instead of crashing."""

@@ -72,6 +72,8 @@ class Answer:
     conflicts: list[dict] = field(default_factory=list)   # for staff: sources that disagreed
     index_version: str = ""
     guard_reason: str = ""
+    question: str = ""            # the question after redaction: the only form ever stored
+    language_source: str = ""     # chosen | detected | conversation | site | default
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -11,6 +11,7 @@ from app.pipeline import compose, detect, guard, localise, retrieve
 from app.pipeline.answer import Answer, Contact, Question
 from app.pipeline.compose import Threshold
 from app.pipeline.context import Context
+from app.pipeline.redact import redact
 from app.pipeline.sanitize import clean_message
 
 # Calibrated with scripts/eval_corpus.py on tests/data/eval_corpus.jsonl (answerable) against
@@ -52,7 +53,10 @@ class Pipeline:
             finally:
                 timings[name] = round((time.perf_counter() - t0) * 1000, 2)
 
-        ctx = Context(question=question, text=clean_message(question.message))
+        redaction = redact(clean_message(question.message))
+        ctx = Context(question=question, text=redaction.text)
+        if redaction.found:
+            ctx.notices.append("personal_data_removed")
         with step("detect"):
             detect.run(ctx)
         with step("guard"):
@@ -73,4 +77,8 @@ class Pipeline:
                 result = localise.finish_early(ctx, ctx.answer)
         result.timings_ms = timings
         result.index_version = bundle.manifest.version
+        result.question = ctx.text
+        result.language_source = ctx.language_source
+        if "personal_data_removed" in ctx.notices and "personal_data_removed" not in result.notices:
+            result.notices.append("personal_data_removed")
         return result

@@ -1,0 +1,68 @@
+"""The answer log on a real database (SQLite file; PostgreSQL when KALLA_TEST_DATABASE_URL is set)."""
+import datetime as dt
+import logging
+
+import pytest
+from sqlalchemy import select, update
+
+from app.store.models import AnswerRecord, Feedback
+
+pytestmark = pytest.mark.integration
+PNR = "811218-9876"
+
+
+def _rows(client):
+    store = client.app.state.kalla.store
+    with store.Session() as s:
+        return s.scalars(select(AnswerRecord)).all(), s.scalars(select(Feedback)).all()
+
+
+def test_answer_is_stored_redacted_and_logs_never_hold_the_raw_question(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    message = f"Mitt personnummer är {PNR}, hur många ansökningar om återvandringsbidrag kom in 2025?"
+    body = client.post("/api/chat", json={"message": message, "site": "askersund"}).json()
+    assert "personal_data_removed" in body["notices"] and PNR not in str(body)
+    rows, _ = _rows(client)
+    row = next(r for r in rows if r.id == body["id"])
+    assert PNR not in row.question and "[personnummer]" in row.question
+    assert row.site == "askersund" and row.status == body["status"] and row.citations
+    assert set(row.timings_ms) >= {"detect", "retrieve"} and row.index_version
+    for r in rows:
+        assert PNR not in " ".join(str(v) for v in vars(r).values())
+    assert PNR not in caplog.text and "ansökningar om återvandringsbidrag" not in caplog.text
+
+
+def test_feedback_is_saved_redacted_and_unknown_ids_refused(client):
+    answer_id = client.post("/api/chat", json={"message": "Vad är Krimnet?"}).json()["id"]
+    r = client.post("/api/feedback", json={"answer_id": answer_id, "helpful": False,
+                                           "reason": "ring mig 070-123 45 67"})
+    assert r.status_code == 200 and r.json() == {"saved": True}
+    _, fbs = _rows(client)
+    fb = next(f for f in fbs if f.answer_id == answer_id)
+    assert fb.helpful is False and "070" not in fb.reason
+    assert client.post("/api/feedback", json={"answer_id": "0" * 32, "helpful": True}).status_code == 404
+    assert client.post("/api/feedback", json={"answer_id": "x", "helpful": "maybe"}).status_code == 422
+
+
+def test_retention_deletes_old_answers(client):
+    store = client.app.state.kalla.store
+    ids = [client.post("/api/chat", json={"message": "Vad är Krimnet?"}).json()["id"] for _ in range(2)]
+    with store.Session.begin() as s:
+        s.execute(update(AnswerRecord).where(AnswerRecord.id == ids[0])
+                  .values(created_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=91)))
+    assert store.purge(90) == 1
+    remaining = {r.id for r in _rows(client)[0]}
+    assert ids[0] not in remaining and ids[1] in remaining
+
+
+def test_database_down_still_answers_and_counts_the_failure(settings):
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    down = settings.model_copy(update={"database_url": "postgresql+psycopg://kalla:x@127.0.0.1:1/none"})
+    with TestClient(create_app(down)) as c:
+        r = c.post("/api/chat", json={"message": "Vad är Krimnet?"})
+        assert r.status_code == 200 and r.json()["status"] in ("answered", "no_answer")
+        log = c.get("/readyz").json()["answer_log"]
+        assert log["write_failures"] >= 2 and log["last_error"]
