@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     database_url: str = Field(f"sqlite:///{REPO_ROOT / 'data' / 'kalla.db'}",
                               description="SQLAlchemy URL; e.g. postgresql+psycopg://user:pw@host/kalla.")
     retention_days: int = Field(90, ge=1, le=3650, description="Answers older than this are deleted.")
+    cache_dir: Path = Field(REPO_ROOT / "data" / "cache", description="Derived data (guard exemplar vectors).")
+    guard_enabled: bool = Field(True, description="Run the guard's classifier (crisis, handoff, scope).")
     require_index: bool = Field(True, description="Refuse to start without a valid index (else start, /readyz 503).")
     migrationsverket_hours: str = Field(
         "Mon–Fri 9–16", description="Opening hours of Migrationsverket's phone line, shown in handoffs."

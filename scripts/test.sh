@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Run the whole test suite; installs the test extras (sentence-transformers on CPU torch) first.
+# Run the whole test suite. Sets up everything on a fresh machine: .venv with the test extras
+# (sentence-transformers on CPU torch), Debian's chromium and PostgreSQL, a throw-away PostgreSQL
+# server (storage and API tests run on SQLite and on PostgreSQL), and the index.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh st,test
-exec .venv/bin/python -m pytest "$@"
+scripts/system_deps.sh
+eval "$(scripts/test_postgres.sh start)"
+trap 'scripts/test_postgres.sh stop' EXIT
+.venv/bin/python -m pytest "$@"

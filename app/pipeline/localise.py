@@ -46,13 +46,35 @@ def answered(ctx: Context, comp: Composition, translator=None, hours: str = "", 
         notices.append("sources_disagree")
     status = Status.ANSWERED
     handoff = None
+    frame = _frame(lang, numbered)
     if ctx.handoff_reason:
         status = Status.HANDOFF
-        handoff = Handoff(reason=ctx.handoff_reason, message=text("handoff_general_and_personal", lang) + " " +
-                          text("interpreter_notice", lang), contacts=contacts_for(lang, hours, site_contact))
-    return Answer(status=status, language=lang, answer=_frame(lang, numbered), answer_language=answer_language,
+        handoff = handoff_for(ctx, hours, site_contact)
+        frame = text("handoff_general_and_personal" if ctx.handoff_reason == "individual" else "handoff_leading",
+                     lang) + "\n\n" + frame
+    return Answer(status=status, language=lang, answer=frame, answer_language=answer_language,
                   citations=citations, handoff=handoff, notices=_unique(notices), direction=direction(lang),
                   confidence=round(comp.confidence, 4), conflicts=comp.conflicts, guard_reason=ctx.guard_reason)
+
+
+HANDOFF_TEXT = {"individual": "handoff_individual", "leading": "handoff_leading"}
+
+
+def handoff_for(ctx: Context, hours: str, site_contact=None) -> Handoff:
+    lang = ctx.language
+    return Handoff(reason=ctx.handoff_reason, message=text(HANDOFF_TEXT[ctx.handoff_reason], lang) + " " +
+                   text("interpreter_notice", lang), contacts=contacts_for(lang, hours, site_contact))
+
+
+def handoff_only(ctx: Context, answer: Answer, hours: str = "", site_contact=None) -> Answer:
+    """A personal or leading question with no general passage to show: the handoff alone."""
+    lang = ctx.language
+    answer.status = Status.HANDOFF
+    answer.answer = text(HANDOFF_TEXT[ctx.handoff_reason], lang)
+    answer.answer_language = lang
+    answer.direction = direction(lang)
+    answer.handoff = handoff_for(ctx, hours, site_contact)
+    return answer
 
 
 def no_answer(ctx: Context, answer: Answer, hours: str = "", site_contact=None) -> Answer:

@@ -40,6 +40,7 @@ class Pipeline:
     threshold: float | None = None
     translator: object | None = None
     hours: str = ""
+    guard: object | None = None      # app.guard.classifier.GuardClassifier; None = only input checks
 
     def answer(self, question: Question, site_contact: Contact | None = None) -> Answer:
         bundle = self.bundle   # one index for the whole answer, even if a rebuild swaps it meanwhile
@@ -60,7 +61,7 @@ class Pipeline:
         with step("detect"):
             detect.run(ctx)
         with step("guard"):
-            guard.run(ctx)
+            guard.run(ctx, self.guard, self.embedder)
         comp = None
         if not ctx.finished:
             with step("retrieve"):
@@ -71,7 +72,9 @@ class Pipeline:
         with step("localise"):
             if comp is not None:
                 result = localise.answered(ctx, comp, self.translator, self.hours, site_contact)
-            elif ctx.answer is not None and ctx.answer.status.value == "no_answer":
+            elif ctx.handoff_reason and ctx.answer is not None and ctx.answer.status.value == "no_answer":
+                result = localise.handoff_only(ctx, ctx.answer, self.hours, site_contact)
+            elif ctx.answer is not None and ctx.answer.status.value == "no_answer" and not ctx.guard_reason:
                 result = localise.no_answer(ctx, ctx.answer, self.hours, site_contact)
             else:
                 result = localise.finish_early(ctx, ctx.answer)

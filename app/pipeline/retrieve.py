@@ -78,4 +78,5 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
 
 
 def run(ctx: Context, bundle: IndexBundle, embedder: Embedder, k: int, lexical_query: str | None = None) -> None:
-    ctx.candidates, ctx.query_vector = hybrid_search(bundle, embedder, ctx.text, k, lexical_query=lexical_query)
+    ctx.candidates, ctx.query_vector = hybrid_search(bundle, embedder, ctx.text, k, qvec=ctx.query_vector,
+                                                     lexical_query=lexical_query)

