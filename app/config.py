@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEV_SESSION_SECRET = "development-only-staff-secret-never-use-in-production"
 
 
 class Settings(BaseSettings):
@@ -29,9 +31,50 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(REPO_ROOT / "data" / "cache", description="Derived data (guard exemplar vectors).")
     guard_enabled: bool = Field(True, description="Run the guard's classifier (crisis, handoff, scope).")
     require_index: bool = Field(True, description="Refuse to start without a valid index (else start, /readyz 503).")
+    sites_file: Path = Field(REPO_ROOT / "config" / "sites.yaml",
+                             description="Sites that embed the widget: allowed origins, language, contact, colour.")
+    demo_site: str = Field("demo", description="Site id the sample page GET /demo embeds.")
+    # Robustness and abuse limits (app/api/middleware.py, app/api/deadline.py; docs/adr/0005-scale-out.md)
+    answer_timeout_seconds: float = Field(
+        5.0, gt=0, le=120, description="Deadline for one answer; past it the resident gets no_answer + handoff.")
+    max_body_bytes: int = Field(16384, ge=1024, le=10_000_000, description="Largest accepted request body (413 above).")
+    rate_limit_enabled: bool = Field(True, description="Apply the per-client and per-site rate limits to /api.")
+    rate_limit_client: str = Field("20/minute;200/hour", description="Limits per client IP (limits syntax, ';'-separated).")
+    rate_limit_site: str = Field("600/minute", description="Limits per embedding site (all its residents together).")
+    rate_limit_storage_uri: str = Field(
+        "memory://", description="Where counters live: memory:// (one process) or redis://host:6379 / "
+                                 "memcached://host:11211 shared by all replicas.")
+    # Staff console (app/staff; docs/staff.md)
+    environment: Literal["development", "production"] = Field(
+        "development", description="'production' refuses to start with the default staff session secret.")
+    staff_session_secret: SecretStr = Field(
+        SecretStr(DEV_SESSION_SECRET), description="Key for staff session ids, CSRF tokens and login throttling; "
+                                                   "at least 32 characters, required outside development.")
+    staff_cookie_secure: bool = Field(True, description="Send the staff session cookie over HTTPS only.")
+    staff_session_hours: float = Field(8.0, gt=0, le=72, description="A staff login lasts at most this long.")
+    staff_session_idle_minutes: int = Field(60, ge=1, le=1440, description="A staff session ends after this idle time.")
+    staff_login_max_failures: int = Field(
+        5, ge=1, le=100, description="Failed logins for one account (or 4× that from one address) before a pause.")
+    staff_login_lockout_minutes: int = Field(15, ge=1, le=1440, description="Window and pause of the login throttle.")
+    # Machine translation of cited passages (app/translate; docs/translation.md)
+    translation: Literal["none", "argos"] = Field(
+        "none", description="Translation backend: 'none' (quotes stay in the source language) or 'argos' (offline models).")
+    translation_languages: str = Field(
+        "", description="Comma-separated languages to translate into and to install models for (empty = all supported).")
+    translation_models_dir: str = Field(
+        "", description="Folder of installed argos packages (empty = argostranslate's default or ARGOS_PACKAGES_DIR).")
+    translation_cache_size: int = Field(2048, ge=0, le=1_000_000, description="Translations kept in memory (LRU; 0 = none).")
     migrationsverket_hours: str = Field(
         "Mon–Fri 9–16", description="Opening hours of Migrationsverket's phone line, shown in handoffs."
     )
+
+    @model_validator(mode="after")
+    def _no_default_secret_outside_development(self) -> "Settings":
+        secret = self.staff_session_secret.get_secret_value()
+        if self.environment != "development" and (secret == DEV_SESSION_SECRET or len(secret) < 32):
+            raise ValueError("KALLA_STAFF_SESSION_SECRET must be set to a random value of at least 32 characters "
+                             "outside development (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        return self
 
 
 @lru_cache

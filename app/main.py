@@ -9,7 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api import routes_answers, routes_health
+from app import metrics
+from app.api import middleware, routes_answers, routes_health
 from app.api.state import ServiceState
 from app.config import Settings, get_settings
 from app.index.store import IndexNotReady
@@ -56,7 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     app.include_router(routes_health.router)
-    app.include_router(routes_answers.router)
+    app.include_router(routes_answers.router, responses=middleware.ERROR_RESPONSES)
+    app.include_router(metrics.router)
+    middleware.install(app, settings)
     return app
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, Request
 
+from app.api.deadline import answer_with_deadline
 from app.api.schemas import (ChatRequest, ChatResponse, FeedbackRequest, FeedbackResponse, PassageResponse, SearchHit,
                              SearchResponse)
 from app.api.state import ServiceState
@@ -26,7 +27,7 @@ StateDep = Annotated[ServiceState, Depends(get_state)]
 
 @router.post("/chat", response_model=ChatResponse, responses={422: {"description": "Invalid question"}})
 def chat(body: ChatRequest, state: StateDep, background: BackgroundTasks) -> dict:
-    answer = state.pipeline.answer(Question(message=body.message, language=body.language, site=body.site))
+    answer = answer_with_deadline(state, Question(message=body.message, language=body.language, site=body.site))
     if state.store is not None:
         background.add_task(state.store.record_answer, answer, body.site)  # after the reply is sent
     return answer.to_dict()

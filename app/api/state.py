@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 from app.config import Settings
 from app.guard.classifier import GuardClassifier
+from app.pipeline.glossary import load_glossary
 from app.index.embedders import Embedder, make_embedder
 from app.index.store import IndexBundle, IndexNotReady
 from app.pipeline.pipeline import Pipeline
 from app.store.recorder import AnswerStore
+from app.translate.factory import make_translator
 
 log = logging.getLogger("kalla")
 
@@ -50,10 +52,17 @@ class ServiceState:
             log.error("index not ready: %s", exc)
             raise
         with self._lock:
-            self.pipeline = Pipeline(bundle, self.embedder, s.retrieve_k, s.answer_max_words,
-                                     s.min_confidence or None, None, s.migrationsverket_hours, guard)
+            self.pipeline = Pipeline(bundle, self.embedder, retrieve_k=s.retrieve_k, max_words=s.answer_max_words,
+                                     threshold=s.min_confidence or None, translator=self.pipeline_translator(),
+                                     hours=s.migrationsverket_hours, guard=guard, glossary=load_glossary())
             self.error = ""
         log.info("index loaded: %s (%d passages)", bundle.manifest.version, bundle.manifest.passages)
+
+    def pipeline_translator(self):
+        """The translation backend, if one is configured (see app/translate); made once, kept across reloads."""
+        if getattr(self, "translator", None) is None:
+            self.translator = make_translator(self.settings)
+        return self.translator
 
     def swap_bundle(self, bundle: IndexBundle) -> None:
         """Atomic switch to a rebuilt index; answers in flight keep the bundle they started with."""

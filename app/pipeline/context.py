@@ -29,6 +29,7 @@ class Context:
     notices: list[str] = field(default_factory=list)
     guard_reason: str = ""
     handoff_reason: str = ""           # set by the guard when a personal part must be handed off
+    expanded_terms: str = ""           # Swedish glossary terms added to the lexical query
 
     def finish(self, status: Status, **kwargs) -> None:
         self.answer = Answer(status=status, language=self.language, notices=list(self.notices),

@@ -5,6 +5,8 @@ backend is installed, and then the original is always kept beside the translatio
 """
 from __future__ import annotations
 
+import logging
+
 from app.i18n.catalogue import text
 from app.i18n.languages import direction
 from app.pipeline.answer import Answer, Handoff, Status
@@ -12,12 +14,26 @@ from app.pipeline.compose import Composition, citation
 from app.pipeline.contacts import contacts_for
 from app.pipeline.context import Context
 
+log = logging.getLogger("kalla.translate")
+
 
 def _frame(language: str, quotes: list[tuple[int, str]]) -> str:
     lines = [text("answer_intro", language), ""]
     for n, quote in quotes:
         lines.append(f"«{quote}» [{n}]")
     return "\n".join(lines).strip()
+
+
+def _translate(translator, quote: str, source: str, target: str, passage_id: str) -> str | None:
+    """The machine translation of a quote, or None when no model serves the pair or the model fails."""
+    try:
+        if not translator.can_translate(source, target):
+            return None
+        return translator.translate(quote, source, target, cache_key=passage_id) or None
+    except Exception as exc:  # noqa: BLE001 - a failing backend must never break an answer
+        log.warning("translation %s→%s of passage %s failed: %s: %s", source, target, passage_id,
+                    type(exc).__name__, exc)
+        return None
 
 
 def answered(ctx: Context, comp: Composition, translator=None, hours: str = "", site_contact=None) -> Answer:
@@ -30,16 +46,14 @@ def answered(ctx: Context, comp: Composition, translator=None, hours: str = "", 
         quote = " ".join(comp.quotes[p["id"]])
         cit = citation(p, comp.quotes[p["id"]])
         if p["language"] != lang and translator is not None:
-            try:
-                cit.translation = translator.translate(quote, p["language"], lang, cache_key=p["id"])
-            except Exception:  # noqa: BLE001 - a failing backend must never break an answer
-                cit.translation = None
+            cit.translation = _translate(translator, quote, p["language"], lang, p["id"])
         numbered.append((n, cit.translation or quote))
         citations.append(cit)
     if any(c.language != lang for c in citations):
+        if any(c.translation for c in citations):    # every machine translation is labelled as one
+            notices.append("machine_translation")
         if all(c.translation for c in citations if c.language != lang):
             answer_language = lang
-            notices.append("machine_translation")
         elif lang not in {c.language for c in citations}:
             notices.append("translation_unavailable")
     if comp.conflicts:

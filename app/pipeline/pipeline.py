@@ -41,6 +41,7 @@ class Pipeline:
     translator: object | None = None
     hours: str = ""
     guard: object | None = None      # app.guard.classifier.GuardClassifier; None = only input checks
+    glossary: object | None = None   # app.pipeline.glossary.Glossary; None = no query expansion
 
     def answer(self, question: Question, site_contact: Contact | None = None) -> Answer:
         bundle = self.bundle   # one index for the whole answer, even if a rebuild swaps it meanwhile
@@ -65,7 +66,7 @@ class Pipeline:
         comp = None
         if not ctx.finished:
             with step("retrieve"):
-                retrieve.run(ctx, bundle, self.embedder, self.retrieve_k)
+                retrieve.run(ctx, bundle, self.embedder, self.retrieve_k, self.glossary)
             with step("compose"):
                 threshold = default_threshold(bundle.manifest.embedder_id, self.threshold)
                 comp = compose.run(ctx, bundle, threshold, self.max_words)

@@ -77,6 +77,20 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
     return out[:k], qvec
 
 
-def run(ctx: Context, bundle: IndexBundle, embedder: Embedder, k: int, lexical_query: str | None = None) -> None:
-    ctx.candidates, ctx.query_vector = hybrid_search(bundle, embedder, ctx.text, k, qvec=ctx.query_vector,
-                                                     lexical_query=lexical_query)
+SAME_LANGUAGE_BOOST = 1.25   # an official text in the resident's language beats a translation of it
+
+
+def run(ctx: Context, bundle: IndexBundle, embedder: Embedder, k: int, glossary=None) -> None:
+    lexical_query = ctx.text
+    if glossary is not None:
+        extra = glossary.expand(ctx.text)
+        if extra:
+            lexical_query = f"{ctx.text} {extra}"
+            ctx.expanded_terms = extra
+    cands, ctx.query_vector = hybrid_search(bundle, embedder, ctx.text, k, qvec=ctx.query_vector,
+                                            lexical_query=lexical_query)
+    for c in cands:
+        if c.passage["language"] == ctx.language:
+            c.fused *= SAME_LANGUAGE_BOOST
+    cands.sort(key=lambda c: -c.fused)
+    ctx.candidates = cands

@@ -1,0 +1,159 @@
+"""Accounts, logins with throttling, and server-side sessions.
+
+The session cookie carries a random token; the database keeps only its keyed hash, so a copy of the
+database cannot be replayed as a cookie. CSRF tokens are derived from the session token with the
+same key: forms carry one, nothing else has to be stored.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.staff.audit import audit
+from app.staff.security import hash_password, keyed_hash, needs_rehash, new_token, same, verify_password
+from app.store.models import utcnow
+from app.store.staff_models import ROLES, LoginAttempt, StaffSession, StaffUser
+
+CLIENT_FACTOR = 4          # one address may fail this many times more often than one account
+LAST_SEEN_EVERY = dt.timedelta(seconds=60)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The logged-in person, as routes see them."""
+    id: int
+    email: str
+    role: str
+    token: str        # the raw session token (from the cookie); never stored
+    csrf: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    staff: Staff | None = None
+    retry_after_minutes: int = 0     # > 0: throttled, the password was not even checked
+
+
+class StaffAuth:
+    def __init__(self, settings: Settings) -> None:
+        self.secret = settings.staff_session_secret.get_secret_value()
+        self.lifetime = dt.timedelta(hours=settings.staff_session_hours)
+        self.idle = dt.timedelta(minutes=settings.staff_session_idle_minutes)
+        self.max_failures = settings.staff_login_max_failures
+        self.window = dt.timedelta(minutes=settings.staff_login_lockout_minutes)
+
+    # accounts -------------------------------------------------------------------------------------------
+    @staticmethod
+    def add_user(db: Session, email: str, role: str, password: str) -> StaffUser:
+        email = normalise_email(email)
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        if "@" not in email or len(email) > 254:
+            raise ValueError("give the person's e-mail address")
+        if db.scalar(select(StaffUser).where(StaffUser.email == email)) is not None:
+            raise ValueError(f"an account for {email} already exists")
+        user = StaffUser(email=email, role=role, password_hash=hash_password(password), active=True)
+        db.add(user)
+        db.flush()
+        audit(db, "account_created", actor="cli", target=email, detail={"role": role})
+        return user
+
+    # tokens ---------------------------------------------------------------------------------------------
+    def session_id(self, token: str) -> str:
+        return keyed_hash(self.secret, "session", token)
+
+    def csrf_for(self, token: str) -> str:
+        return keyed_hash(self.secret, "csrf", token, 43)
+
+    def login_csrf_for(self, nonce: str) -> str:
+        return keyed_hash(self.secret, "login-csrf", nonce, 43)
+
+    def client_key(self, address: str) -> str:
+        return keyed_hash(self.secret, "client", address or "unknown", 32)
+
+    # login ----------------------------------------------------------------------------------------------
+    def _retry_after(self, db: Session, email: str, client: str, now: dt.datetime) -> int:
+        since = now - self.window
+        checks = ((LoginAttempt.email == email, self.max_failures),
+                  (LoginAttempt.client == client, self.max_failures * CLIENT_FACTOR))
+        waits = []
+        for where, limit in checks:
+            last_ok = db.scalar(select(func.max(LoginAttempt.created_at)).where(where, LoginAttempt.succeeded))
+            start = max(since, as_utc(last_ok)) if last_ok else since
+            times = db.scalars(select(LoginAttempt.created_at)
+                               .where(where, ~LoginAttempt.succeeded, LoginAttempt.created_at > start)
+                               .order_by(LoginAttempt.created_at.desc()).limit(limit)).all()
+            if len(times) >= limit:
+                waits.append(as_utc(times[-1]) + self.window - now)
+        if not waits:
+            return 0
+        return max(1, int(max(waits).total_seconds() // 60) + 1)
+
+    def login(self, db: Session, email: str, password: str, address: str) -> LoginResult:
+        now = utcnow()
+        email = normalise_email(email)[:254]
+        client = self.client_key(address)
+        db.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - dt.timedelta(days=1)))
+        db.execute(delete(StaffSession).where(StaffSession.expires_at < now))
+        user = db.scalar(select(StaffUser).where(StaffUser.email == email))
+        known = user.email if user else ""   # never write what an unknown 'e-mail' was: it may be a password
+        wait = self._retry_after(db, email, client, now)
+        if wait:
+            audit(db, "login_throttled", user_id=user.id if user else None, actor=known,
+                  detail={"retry_after_minutes": wait})
+            return LoginResult(retry_after_minutes=wait)
+        ok = verify_password(user.password_hash if user else None, password) and user is not None and user.active
+        db.add(LoginAttempt(created_at=now, email=email, client=client, succeeded=ok))
+        if not ok:
+            audit(db, "login_failed", user_id=user.id if user else None, actor=known,
+                  detail={} if user else {"account": "unknown"})
+            return LoginResult()
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        user.last_login_at = now
+        token = new_token()
+        db.add(StaffSession(id=self.session_id(token), user_id=user.id, created_at=now, last_seen_at=now,
+                            expires_at=now + self.lifetime))
+        audit(db, "login", user_id=user.id, actor=user.email)
+        return LoginResult(staff=Staff(user.id, user.email, user.role, token, self.csrf_for(token)))
+
+    # sessions -------------------------------------------------------------------------------------------
+    def staff_for(self, db: Session, token: str) -> Staff | None:
+        if not token or len(token) > 100:
+            return None
+        now = utcnow()
+        row = db.get(StaffSession, self.session_id(token))
+        if row is None:
+            return None
+        user = row.user
+        if (as_utc(row.expires_at) <= now or as_utc(row.last_seen_at) + self.idle <= now
+                or user is None or not user.active):
+            db.delete(row)
+            return None
+        if now - as_utc(row.last_seen_at) > LAST_SEEN_EVERY:
+            row.last_seen_at = now
+        return Staff(user.id, user.email, user.role, token, self.csrf_for(token))
+
+    def logout(self, db: Session, staff: Staff) -> None:
+        db.execute(delete(StaffSession).where(StaffSession.id == self.session_id(staff.token)))
+        audit(db, "logout", user_id=staff.id, actor=staff.email)
+
+    def csrf_ok(self, staff: Staff, submitted: str) -> bool:
+        return same(staff.csrf, submitted)

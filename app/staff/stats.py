@@ -1,0 +1,179 @@
+"""Where Källa falls short, counted in the database: answers per day, by language, site and status;
+handoff and no-answer rates; citation precision from reviews; share of helpful feedback."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.staff.filters import NO_SITE, day_start
+from app.store.models import AnswerRecord, Feedback, utcnow
+from app.store.staff_models import AnswerReview, CitationReview
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+
+
+@dataclass
+class Group:
+    """Counts for one slice (all answers, one language or one site) and the rates drawn from them."""
+    key: str
+    answers: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    helpful: int = 0
+    not_helpful: int = 0
+    citations: Counter = field(default_factory=Counter)      # supported / partly / not_supported
+    verdicts: Counter = field(default_factory=Counter)       # correct / incorrect / should_have_handed_off
+
+    @staticmethod
+    def _share(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def handoff_rate(self) -> float | None:
+        return self._share(self.statuses["handoff"], self.answers)
+
+    @property
+    def no_answer_rate(self) -> float | None:
+        return self._share(self.statuses["no_answer"], self.answers)
+
+    @property
+    def reviewed_citations(self) -> int:
+        return sum(self.citations.values())
+
+    @property
+    def precision(self) -> float | None:
+        """Supported citations over all reviewed citations (partly supported counts as not supported)."""
+        return self._share(self.citations["supported"], self.reviewed_citations)
+
+    @property
+    def feedback(self) -> int:
+        return self.helpful + self.not_helpful
+
+    @property
+    def helpful_share(self) -> float | None:
+        return self._share(self.helpful, self.feedback)
+
+
+@dataclass
+class StatsFilter:
+    date_from: dt.date
+    date_to: dt.date
+    language: str = ""
+    site: str = ""
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def from_query(cls, params, today: dt.date | None = None) -> "StatsFilter":
+        today = today or utcnow().date()
+        problems = []
+        dates = {}
+        for name, default in (("date_from", today - dt.timedelta(days=DEFAULT_DAYS - 1)), ("date_to", today)):
+            raw = (params.get(name) or "").strip()
+            try:
+                dates[name] = dt.date.fromisoformat(raw) if raw else default
+            except ValueError:
+                problems.append(f"{name.replace('_', ' ')} must be a date like 2026-01-31; showing the default")
+                dates[name] = default
+        lo, hi = sorted((dates["date_from"], dates["date_to"]))
+        if (hi - lo).days >= MAX_DAYS:
+            lo = hi - dt.timedelta(days=MAX_DAYS - 1)
+            problems.append(f"at most {MAX_DAYS} days at once; the range was shortened")
+        return cls(lo, hi, (params.get("language") or "").strip()[:64], (params.get("site") or "").strip()[:64],
+                   tuple(problems))
+
+    def conditions(self) -> list:
+        a = AnswerRecord
+        where = [a.created_at >= day_start(self.date_from),
+                 a.created_at < day_start(self.date_to + dt.timedelta(days=1))]
+        if self.language:
+            where.append(a.language == self.language)
+        if self.site == NO_SITE:
+            where.append(a.site.is_(None))
+        elif self.site:
+            where.append(a.site == self.site)
+        return where
+
+    def days(self) -> list[dt.date]:
+        return [self.date_from + dt.timedelta(days=i) for i in range((self.date_to - self.date_from).days + 1)]
+
+    def params(self) -> dict[str, str]:
+        out = {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}
+        if self.language:
+            out["language"] = self.language
+        if self.site:
+            out["site"] = self.site
+        return out
+
+
+@dataclass
+class Stats:
+    filter: StatsFilter
+    total: Group
+    per_day: dict[dt.date, Counter]            # day -> status -> answers
+    by_language: dict[str, Group]
+    by_site: dict[str, Group]
+
+
+def _day_expr(db: Session):
+    """The UTC calendar day of an answer, in each database's own words."""
+    if db.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", AnswerRecord.created_at))
+    return func.date(AnswerRecord.created_at)
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def site_key(site: str | None) -> str:
+    return site if site else NO_SITE
+
+
+def compute(db: Session, f: StatsFilter) -> Stats:
+    a = AnswerRecord
+    where = f.conditions()
+    total = Group("all")
+    by_language: dict[str, Group] = {}
+    by_site: dict[str, Group] = {}
+    per_day: dict[dt.date, Counter] = defaultdict(Counter)
+
+    def groups(language: str, site: str | None) -> tuple[Group, ...]:
+        return (total, by_language.setdefault(language, Group(language)),
+                by_site.setdefault(site_key(site), Group(site_key(site))))
+
+    day = _day_expr(db)
+    for d, language, site, status, n in db.execute(
+            select(day, a.language, a.site, a.status, func.count()).where(*where)
+            .group_by(day, a.language, a.site, a.status)):
+        per_day[_as_date(d)][status] += n
+        for g in groups(language, site):
+            g.answers += n
+            g.statuses[status] += n
+    for language, site, helpful, n in db.execute(
+            select(a.language, a.site, Feedback.helpful, func.count()).join(Feedback, Feedback.answer_id == a.id)
+            .where(*where).group_by(a.language, a.site, Feedback.helpful)):
+        for g in groups(language, site):
+            if helpful:
+                g.helpful += n
+            else:
+                g.not_helpful += n
+    for language, site, verdict, n in db.execute(
+            select(a.language, a.site, CitationReview.verdict, func.count())
+            .join(AnswerReview, AnswerReview.answer_id == a.id).join(CitationReview, CitationReview.review_id ==
+                                                                      AnswerReview.id)
+            .where(*where).group_by(a.language, a.site, CitationReview.verdict)):
+        for g in groups(language, site):
+            g.citations[verdict] += n
+    for language, site, verdict, n in db.execute(
+            select(a.language, a.site, AnswerReview.verdict, func.count())
+            .join(AnswerReview, AnswerReview.answer_id == a.id)
+            .where(*where).group_by(a.language, a.site, AnswerReview.verdict)):
+        for g in groups(language, site):
+            g.verdicts[verdict] += n
+    order = lambda d: dict(sorted(d.items(), key=lambda kv: (-kv[1].answers, kv[0])))  # noqa: E731
+    return Stats(f, total, {d: per_day.get(d, Counter()) for d in f.days()}, order(by_language), order(by_site))
+

@@ -1,0 +1,132 @@
+"""Wiring: the console object on app.state, templates, static files, security headers and error pages."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from app.config import DEV_SESSION_SECRET
+from app.i18n.catalogue import messages
+from app.i18n.languages import LANGUAGES
+from app.staff.auth import StaffAuth, as_utc
+from app.staff.deps import StaffAuthRequired, StaffForbidden, StaffUnavailable, session_cookie_name
+from app.staff.rebuild import IndexRebuilder
+
+log = logging.getLogger("kalla.staff")
+HERE = Path(__file__).parent
+PREFIX = "/staff"
+# No script at all; styles and images only from this origin; never inside a frame.
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", CSP.encode()),
+           (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+           (b"cross-origin-opener-policy", b"same-origin")]
+
+
+class StaffConsole:
+    def __init__(self, state) -> None:
+        self.state = state
+        self.settings = state.settings
+        self.auth = StaffAuth(state.settings)
+        self.rebuilder = IndexRebuilder(state)
+
+    def render(self, request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, {"staff": None, **context}, status_code=status_code)
+
+
+class StaffSecurityHeaders:
+    """Pure ASGI: frame, content and referrer policies on every /staff response; pages are never cached."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith(PREFIX):
+            return await self.app(scope, receive, send)
+        static = scope["path"].startswith(f"{PREFIX}/static/")
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in dict(HEADERS)]
+                headers += HEADERS
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _when(value) -> str:
+    if not value:
+        return ""
+    return as_utc(value).strftime("%Y-%m-%d %H:%M UTC") if isinstance(value, dt.datetime) else str(value)
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.0f} %"
+
+
+def language_name(code: str) -> str:
+    lang = LANGUAGES.get(code or "")
+    return f"{lang.name} ({code})" if lang else (code or "unknown")
+
+
+def _direction(code: str) -> str:
+    lang = LANGUAGES.get(code or "")
+    return lang.direction if lang else "auto"
+
+
+def _notice(key: str, language: str) -> str:
+    """The catalogue text the resident saw for a notice, in their language."""
+    texts = messages(language) or messages("en")
+    return texts.get(key) or texts.get(f"{key}_notice") or key
+
+
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.filters.update(when=_when, pct=_pct, language_name=language_name, direction=_direction)
+templates.env.globals.update(notice=_notice, PREFIX=PREFIX)
+
+
+def _page(request: Request, title: str, message: str, status: int) -> HTMLResponse:
+    return request.app.state.staff.render(request, "message.html", {"title": title, "message": message}, status)
+
+
+def install(app: FastAPI) -> None:
+    """Called once by app.main.create_app."""
+    from app.staff import routes_auth, routes_corpus, routes_review, routes_stats
+
+    state = app.state.kalla
+    app.state.staff = StaffConsole(state)
+    if state.settings.staff_session_secret.get_secret_value() == DEV_SESSION_SECRET:
+        log.warning("staff console uses the development session secret: set KALLA_STAFF_SESSION_SECRET")
+    for module in (routes_auth, routes_review, routes_stats, routes_corpus):
+        app.include_router(module.router)
+    app.mount(f"{PREFIX}/static", StaticFiles(directory=str(HERE / "static")), name="staff-static")
+    app.add_middleware(StaffSecurityHeaders)
+
+    @app.exception_handler(StaffAuthRequired)
+    async def _login_first(request: Request, exc: StaffAuthRequired) -> Response:
+        if request.method in ("GET", "HEAD"):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            response: Response = RedirectResponse(f"{PREFIX}/login?next={quote(target, safe='')}", status_code=303)
+        else:
+            response = _page(request, "Please log in", "Your session has ended. Log in again.", 401)
+        response.delete_cookie(session_cookie_name(request), path="/")
+        return response
+
+    @app.exception_handler(StaffForbidden)
+    async def _forbidden(request: Request, exc: StaffForbidden) -> Response:
+        return _page(request, "Not allowed", exc.reason, 403)
+
+    @app.exception_handler(StaffUnavailable)
+    async def _unavailable(request: Request, exc: StaffUnavailable) -> Response:
+        return _page(request, "Database unavailable",
+                     "The staff console cannot reach its database right now. Residents still get answers; "
+                     "failed log writes are counted on /readyz.", 503)

@@ -1,0 +1,204 @@
+/* Rendering one exchange: the resident's question, and Källa's answer with its sources, hand-off card,
+   notices, read-aloud and feedback. `ui` gives texts (ui.t), languages and the API. */
+
+const NOTICE_KEYS = {
+  personal_data_removed: "personal_data_removed",
+  translation_unavailable: "translation_unavailable",
+  machine_translation: "machine_translation_notice",
+  sources_disagree: "sources_disagree",
+};
+const SOURCE_STATUSES = ["current", "superseded", "context"];
+
+function renderQuestion(ui, text) {
+  return h("div", { class: "msg me", dir: "auto" }, h("span", { class: "sr" }, ui.t("widget_input_label") + ": "), text);
+}
+
+function renderNote(ui, key, cls) {
+  return h("p", { class: "msg " + cls }, ui.t(key));
+}
+
+function renderAnswer(ui, item) {
+  const data = item.data;
+  const lang = String(data.language || ui.lang);
+  const citations = Array.isArray(data.citations) ? data.citations : [];
+  const art = h("article", { class: "msg bot " + String(data.status || ""), tabindex: "-1", lang, dir: ui.dirOf(lang) });
+  const crisis = data.status === "crisis";
+  if (crisis && data.handoff) art.append(contactCard(ui, data.handoff, true));
+  art.append(answerText(ui, data, citations.length, (n) => openSource(art, n)));
+  if (!crisis && data.handoff) art.append(contactCard(ui, data.handoff, false));
+  const notices = (Array.isArray(data.notices) ? data.notices : []).filter((n) => NOTICE_KEYS[n]);
+  if (notices.length) art.append(h("ul", { class: "notices" }, notices.map((n) => h("li", null, ui.t(NOTICE_KEYS[n])))));
+  if (citations.length) {
+    const headId = uid("src");
+    art.append(h("section", { class: "sources", "aria-labelledby": headId },
+      h("h3", { id: headId }, ui.t("sources_label")),
+      citations.map((c, i) => sourceBlock(ui, c, i + 1, lang))));
+  }
+  const tools = h("div", { class: "tools" });
+  const speakBtn = readAloudButton(ui, data);
+  if (speakBtn) tools.append(speakBtn);
+  if (data.id && data.status !== "rejected") tools.append(feedbackBlock(ui, item));
+  if (tools.childNodes.length) art.append(tools);
+  return art;
+}
+
+function isQuoteLine(line) {
+  return /^\s*«/.test(line);
+}
+
+function answerText(ui, data, nCitations, onRef) {
+  const box = h("div", { class: "text" });
+  for (const line of String(data.answer || "").split("\n")) {
+    if (!line.trim() || line.trim() === "—") continue;
+    const quoteLang = data.answer_language || data.language;
+    const p = h("p", { dir: "auto", lang: isQuoteLine(line) ? quoteLang : null });
+    const parts = line.split(/\[(\d{1,2})\]/);
+    parts.forEach((part, i) => {
+      if (i % 2 === 0) { if (part) p.append(document.createTextNode(part)); return; }
+      const n = Number(part);
+      if (n >= 1 && n <= nCitations) {
+        p.append(h("button", { type: "button", class: "ref", "aria-label": ui.t("source_label") + " " + n,
+          onclick: () => onRef(n) }, "[" + n + "]"));
+      } else {
+        p.append(document.createTextNode("[" + part + "]"));
+      }
+    });
+    box.append(p);
+  }
+  return box;
+}
+
+function openSource(article, n) {
+  const block = article.querySelector('details.src[data-n="' + n + '"]');
+  if (!block) return;
+  block.open = true;
+  const summary = block.querySelector("summary");
+  summary.focus();
+  summary.scrollIntoView({ block: "nearest", behavior: ui_motion() });
+}
+
+function ui_motion() {
+  return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
+}
+
+function sourceBlock(ui, c, n, answerLang) {
+  const status = SOURCE_STATUSES.includes(c.status) ? c.status : "context";
+  const srcLang = String(c.language || "sv");
+  const summary = h("summary", null,
+    h("span", { class: "stitle" }, ui.t("source_label") + " " + n + ": ", h("bdi", { lang: srcLang }, String(c.title || ""))),
+    h("span", { class: "smeta" },
+      h("bdi", { lang: srcLang }, String(c.authority || "")),
+      c.published ? [" · ", h("bdi", { dir: "ltr" }, String(c.published))] : null,
+      " · ", h("span", { class: "badge " + status }, ui.t("status_" + status))));
+  const body = h("div", { class: "sbody" });
+  body.append(h("p", { class: "section" },
+    ui.t("authority_label") + ": ", h("bdi", { lang: srcLang }, String(c.authority || "")),
+    c.published ? [" · " + ui.t("published_label") + ": ", h("bdi", { dir: "ltr" }, String(c.published))] : null,
+    c.section ? [" · ", h("bdi", { lang: srcLang }, String(c.section))] : null));
+  const original = h("div", { lang: srcLang, dir: ui.dirOf(srcLang) },
+    c.translation ? h("p", { class: "label" }, srcLang === "sv" ? ui.t("swedish_original_label") : ui.endonym(srcLang)) : null,
+    h("p", { class: "passage" }, highlighted(c.text, c.quote)));
+  if (c.translation) {
+    const translated = h("div", { lang: answerLang, dir: ui.dirOf(answerLang) },
+      h("p", { class: "label" }, h("span", { class: "badge mt" }, ui.t("machine_translation_label"))),
+      h("p", { class: "passage" }, h("mark", null, String(c.translation))));
+    body.append(h("div", { class: "pair" }, translated, original));
+  } else {
+    if (srcLang !== "sv" && srcLang === answerLang) body.append(h("p", { class: "label" }, ui.t("official_translation_label")));
+    body.append(original);
+  }
+  const href = safeUrl(c.url);
+  if (href) {
+    body.append(h("a", { class: "open", href, target: "_blank", rel: "noopener noreferrer" },
+      ui.t("open_original"), " (", hostOf(href), ")"));
+  }
+  return h("details", { class: "src", "data-n": n }, summary, body);
+}
+
+function contactCard(ui, handoff, crisis) {
+  const headId = uid("help");
+  const contacts = Array.isArray(handoff.contacts) ? handoff.contacts : [];
+  return h("section", { class: "card" + (crisis ? " crisis" : ""), "aria-labelledby": headId },
+    h("h3", { id: headId, dir: "auto" }, crisis ? String(handoff.message || ui.t("contacts_title")) : ui.t("contacts_title")),
+    crisis ? null : h("p", { dir: "auto" }, String(handoff.message || "")),
+    h("ul", { class: "contacts" }, contacts.map((c) => contactItem(ui, c))));
+}
+
+function contactItem(ui, c) {
+  const tel = telHref(c.phone);
+  const telAbroad = telHref(c.phone_abroad);
+  const url = safeUrl(c.url);
+  return h("li", null,
+    h("p", { class: "name", dir: "auto" }, String(c.name || "")),
+    tel ? h("p", null, h("a", { class: "call", href: tel }, fmt(ui.t("call_label"), { phone: isolate(String(c.phone)) }))) : null,
+    telAbroad ? h("p", null, ui.t("contact_phone_abroad") + ": ", h("a", { href: telAbroad, dir: "ltr" }, String(c.phone_abroad))) : null,
+    url ? h("p", null, ui.t("contact_website") + ": ", h("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, hostOf(url))) : null,
+    c.hours ? h("p", null, ui.t("contact_hours") + ": ", h("bdi", null, String(c.hours))) : null);
+}
+
+/* Paragraphs to speak, each with a voice for its own language; null if any language has no voice. */
+function speechParts(data) {
+  const parts = [];
+  for (const line of String(data.answer || "").split("\n")) {
+    const text = line.replace(/\[\d{1,2}\]/g, "").replace(/[«»—]/g, " ").trim();
+    if (!text) continue;
+    const lang = isQuoteLine(line) ? data.answer_language || data.language : data.language;
+    const voice = voiceFor(lang);
+    if (!voice) return null;
+    parts.push({ text, voice });
+  }
+  return parts.length ? parts : null;
+}
+
+function readAloudButton(ui, data) {
+  if (!synth) return null;
+  const label = h("span", null, ui.t("widget_read_aloud"));
+  const btn = h("button", { type: "button", class: "small speak", "aria-pressed": "false" }, svgIcon(ICONS.speak), label);
+  const stopped = () => { btn.setAttribute("aria-pressed", "false"); label.textContent = ui.t("widget_read_aloud"); };
+  const update = () => { btn.hidden = !speechParts(data); };
+  btn.addEventListener("click", () => {
+    if (btn.getAttribute("aria-pressed") === "true") { stopSpeaking(); stopped(); return; }
+    const parts = speechParts(data);
+    if (!parts) return;
+    btn.setAttribute("aria-pressed", "true");
+    label.textContent = ui.t("widget_stop_reading");
+    speak(parts, stopped);
+  });
+  update();
+  ui.speechButtons.push(update);
+  return btn;
+}
+
+function feedbackBlock(ui, item) {
+  const wrap = h("div", { class: "tools fb", role: "group", "aria-label": ui.t("widget_feedback_question") });
+  const thanks = () => wrap.replaceChildren(h("p", { role: "status" }, ui.t("widget_feedback_thanks")));
+  if (item.feedback) { thanks(); return wrap; }
+  const send = async (helpful, reason, failSpot) => {
+    try {
+      await ui.api.feedback(item.data.id, helpful, reason);
+      item.feedback = true;
+      ui.changed();
+      thanks();
+    } catch (e) {
+      failSpot.replaceChildren(ui.t(errorKey(e)));
+    }
+  };
+  const status = h("p", { role: "status", class: "sr-status" });
+  const yes = h("button", { type: "button", class: "small", "aria-pressed": "false" }, svgIcon(ICONS.up), ui.t("widget_feedback_yes"));
+  const no = h("button", { type: "button", class: "small", "aria-pressed": "false" }, svgIcon(ICONS.down), ui.t("widget_feedback_no"));
+  yes.addEventListener("click", () => { yes.setAttribute("aria-pressed", "true"); send(true, null, status); });
+  no.addEventListener("click", () => {
+    no.setAttribute("aria-pressed", "true");
+    if (wrap.querySelector(".reason")) return;
+    const id = uid("reason");
+    const box = h("textarea", { id, maxlength: "500", rows: "2" });
+    const form = h("form", { class: "reason" },
+      h("label", { for: id }, ui.t("widget_feedback_reason")), box,
+      h("div", null, h("button", { type: "submit", class: "small" }, ui.t("widget_feedback_send"))));
+    form.addEventListener("submit", (ev) => { ev.preventDefault(); send(false, box.value.trim(), status); });
+    wrap.insertBefore(form, status);
+    box.focus();
+  });
+  wrap.append(h("span", null, ui.t("widget_feedback_question")), yes, no, status);
+  return wrap;
+}

@@ -1,0 +1,289 @@
+/* The widget: a launcher and a panel in a Shadow DOM, driven by one script tag:
+   <script src="https://HOST/widget.js" data-site="ID" async></script>
+   (optional data-language, data-position="left|right", data-accent="#rrggbb"). */
+
+const HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+
+class KallaWidget {
+  constructor(script) {
+    const d = script.dataset;
+    this.site = String(d.site || "");
+    this.pageLang = d.language || "";
+    this.position = d.position || "";
+    this.accent = HEX.test(d.accent || "") ? d.accent : "";
+    this.api = makeApi(new URL("./", script.src).href, this.site);
+    this.choice = "auto";          // the resident's language choice, or "auto"
+    this.lang = "sv";              // the language the panel speaks now
+    this.texts = {};
+    this.languages = [];
+    this.cache = {};
+    this.items = [];               // the conversation: {kind: "q", text} | {kind: "a", data, feedback} | {kind: "e", key}
+    this.keep = false;
+    this.busy = false;
+    this.unavailable = false;
+    this.ui = {
+      t: (key, values) => fmt(this.texts[key] || "", values),
+      dirOf: (code) => (this.languages.find((l) => l.code === code) || {}).direction || "ltr",
+      endonym: (code) => (this.languages.find((l) => l.code === code) || {}).endonym || code,
+      api: this.api,
+      changed: () => this.save(),
+      speechButtons: [],
+    };
+    Object.defineProperty(this.ui, "lang", { get: () => this.lang });
+  }
+
+  async start() {
+    let data;
+    try {
+      data = await this.api.site(this.pageLang);
+    } catch (err) {
+      console.error("[Källa] site " + JSON.stringify(this.site) + " cannot be used here: " + err.message);
+      this.unavailable = true;
+      try { data = await this.api.texts(this.pageLang || "sv"); } catch (e) { return; }
+    }
+    const site = data.site || {};
+    this.leaveUrl = safeUrl(site.leave_url) || "https://www.google.com/";
+    this.maxChars = Number(data.max_message_chars) || 1000;
+    const accent = this.accent || (HEX.test(site.accent || "") ? site.accent : "#1f5f8b");
+    this.useTexts(data);
+    this.build(accent, this.position || site.position || "right");
+    onVoicesChanged(() => this.ui.speechButtons.forEach((update) => update()));
+    const saved = this.unavailable ? null : recall(this.site);
+    if (saved) {
+      this.keep = true;
+      this.keepBox.checked = true;
+      this.items = saved.items.filter((i) => i && (i.kind === "q" || i.kind === "a"));
+      if (saved.choice && (saved.choice === "auto" || this.languages.some((l) => l.code === saved.choice))) {
+        this.choice = saved.choice;
+      }
+      if (saved.lang && saved.lang !== this.lang) await this.setLanguage(saved.lang);
+      else this.renderLog();
+    }
+  }
+
+  useTexts(data) {
+    this.cache[data.language] = data;
+    this.lang = data.language;
+    this.texts = data.texts || {};
+    this.languages = Array.isArray(data.languages) ? data.languages : this.languages;
+  }
+
+  build(accent, position) {
+    const host = document.createElement("kalla-widget");
+    host.setAttribute("style", "all: initial");
+    const shadow = host.attachShadow({ mode: "open" });
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(WIDGET_CSS);
+      shadow.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      shadow.append(h("style", null, WIDGET_CSS));
+    }
+    const root = h("div", { class: "root" + (position === "left" ? " left" : "") });
+    root.style.setProperty("--accent", accent);
+    root.style.setProperty("--accent-text", textOn(accent));
+    const t = this.ui.t;
+    const ids = { panel: uid("panel"), title: uid("title"), input: uid("input"), lang: uid("lang"), keep: uid("keep") };
+
+    this.launcher = h("button", { type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": ids.panel,
+      onclick: () => this.open() }, svgIcon(ICONS.chat), h("span", null, t("widget_title")));
+    this.titleEl = h("h2", { id: ids.title }, t("widget_title"));
+    this.closeBtn = h("button", { type: "button", class: "iconbtn close", "aria-label": t("widget_close"),
+      onclick: () => this.close() }, svgIcon(ICONS.close));
+    this.langLabel = h("span", null, t("widget_language_label"));
+    this.langSelect = h("select", { id: ids.lang, onchange: () => this.choose(this.langSelect.value) });
+    this.leaveBtn = h("button", { type: "button", class: "leave", onclick: () => this.leave() }, t("widget_leave_quickly"));
+    this.log = h("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-labelledby": ids.title });
+    this.input = h("textarea", { id: ids.input, rows: "2", maxlength: String(this.maxChars), placeholder: t("widget_input_placeholder"),
+      autocomplete: "off", spellcheck: "true" });
+    this.inputLabel = h("label", { for: ids.input }, t("widget_input_label"));
+    this.sendBtn = h("button", { type: "submit", class: "send" }, t("widget_send"));
+    this.form = h("form", { class: "ask" }, this.inputLabel, this.input, this.sendBtn);
+    this.keepBox = h("input", { type: "checkbox", id: ids.keep, onchange: () => this.setKeep(this.keepBox.checked) });
+    this.keepLabel = h("span", null, t("widget_remember"));
+    this.disclaimer = h("p", null, t("disclaimer"));
+    const loop = (toStart) => h("span", { tabindex: "0", class: "sr", "aria-hidden": "true",
+      onfocus: () => this.focusEdge(toStart) });
+    this.panel = h("div", { class: "panel", id: ids.panel, role: "dialog", "aria-labelledby": ids.title, hidden: true },
+      loop(false),
+      h("div", { class: "head" }, svgIcon(ICONS.chat), this.titleEl, this.closeBtn),
+      h("div", { class: "bar" }, h("label", { for: ids.lang }, this.langLabel, this.langSelect), this.leaveBtn),
+      this.log, this.form,
+      h("div", { class: "foot" }, h("label", { for: ids.keep }, this.keepBox, this.keepLabel), this.disclaimer),
+      loop(true));
+    this.form.addEventListener("submit", (ev) => { ev.preventDefault(); this.ask(this.input.value); });
+    this.input.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); this.ask(this.input.value); }
+    });
+    this.panel.addEventListener("keydown", (ev) => { if (ev.key === "Escape") { ev.preventDefault(); this.close(); } });
+    root.append(this.launcher, this.panel);
+    shadow.append(root);
+    this.root = root;
+    this.fillLanguages();
+    this.applyDirection();
+    this.renderLog();
+    const attach = () => document.body.append(host);
+    if (document.body) attach(); else document.addEventListener("DOMContentLoaded", attach);
+  }
+
+  fillLanguages() {
+    const t = this.ui.t;
+    this.langSelect.replaceChildren(h("option", { value: "auto" }, t("widget_language_auto")),
+      this.languages.map((l) => h("option", { value: l.code, lang: l.code, dir: l.direction }, l.endonym)));
+    this.langSelect.value = this.choice;
+  }
+
+  applyDirection() {
+    this.root.setAttribute("lang", this.lang);
+    this.panel.setAttribute("dir", this.ui.dirOf(this.lang));
+    this.launcher.setAttribute("dir", this.ui.dirOf(this.lang));
+    this.launcher.setAttribute("lang", this.lang);
+  }
+
+  relabel() {
+    const t = this.ui.t;
+    this.launcher.lastChild.textContent = t("widget_title");
+    this.titleEl.textContent = t("widget_title");
+    this.closeBtn.setAttribute("aria-label", t("widget_close"));
+    this.langLabel.textContent = t("widget_language_label");
+    this.leaveBtn.textContent = t("widget_leave_quickly");
+    this.inputLabel.textContent = t("widget_input_label");
+    this.input.setAttribute("placeholder", t("widget_input_placeholder"));
+    this.sendBtn.textContent = t("widget_send");
+    this.keepLabel.textContent = t("widget_remember");
+    this.disclaimer.textContent = t("disclaimer");
+    this.fillLanguages();
+    this.applyDirection();
+  }
+
+  async setLanguage(code) {
+    if (!code || code === this.lang) return;
+    let data = this.cache[code];
+    if (!data) {
+      try { data = this.unavailable ? await this.api.texts(code) : await this.api.site(code); } catch (e) { return; }
+    }
+    this.useTexts(data);
+    this.relabel();
+    this.renderLog();
+  }
+
+  async choose(value) {
+    this.choice = value;
+    if (value !== "auto") await this.setLanguage(value);
+    this.save();
+    this.langSelect.focus();
+  }
+
+  renderLog() {
+    this.ui.speechButtons = [];
+    this.log.setAttribute("aria-live", "off");   // re-drawing is not news: only new messages are announced
+    this.log.replaceChildren(renderNote(this.ui, this.unavailable ? "widget_unavailable" : "widget_welcome",
+      this.unavailable ? "error" : "welcome"));
+    for (const item of this.items) this.log.append(this.renderItem(item));
+    setTimeout(() => this.log.setAttribute("aria-live", "polite"), 50);
+  }
+
+  renderItem(item) {
+    if (item.kind === "q") return renderQuestion(this.ui, item.text);
+    if (item.kind === "a") return renderAnswer(this.ui, item);
+    return renderNote(this.ui, item.key, "error");
+  }
+
+  open() {
+    this.panel.hidden = false;
+    this.launcher.hidden = true;
+    this.launcher.setAttribute("aria-expanded", "true");
+    this.input.focus();
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  close() {
+    stopSpeaking();
+    this.panel.hidden = true;
+    this.launcher.hidden = false;
+    this.launcher.setAttribute("aria-expanded", "false");
+    this.launcher.focus();
+  }
+
+  focusEdge(toStart) {
+    const all = Array.from(this.panel.querySelectorAll("button, a[href], select, textarea, input, summary, [tabindex='-1'].bot"))
+      .filter((el) => el.getClientRects().length && el.tabIndex >= 0);
+    const target = toStart ? all[0] : all[all.length - 1];
+    if (target) target.focus();
+  }
+
+  async ask(raw) {
+    const text = String(raw || "").trim();
+    if (!text || this.busy) return;
+    if (this.unavailable) { this.log.append(renderNote(this.ui, "widget_unavailable", "error")); return; }
+    this.busy = true;
+    this.items.push({ kind: "q", text });
+    this.log.append(this.renderItem(this.items[this.items.length - 1]));
+    this.input.value = "";
+    const loading = renderNote(this.ui, "widget_loading", "loading");
+    this.log.append(loading);
+    this.log.setAttribute("aria-busy", "true");
+    loading.scrollIntoView({ block: "end", behavior: ui_motion() });
+    let item;
+    try {
+      const data = await this.api.chat(text, this.choice === "auto" ? null : this.choice);
+      item = data && typeof data === "object" && typeof data.answer === "string" ? { kind: "a", data } : { kind: "e", key: "error_generic" };
+    } catch (err) {
+      if (err.status === 403) console.error("[Källa] " + err.message);
+      item = { kind: "e", key: errorKey(err) };
+    }
+    loading.remove();
+    this.log.removeAttribute("aria-busy");
+    this.items.push(item);
+    const follow = item.kind === "a" && this.choice === "auto" && item.data.language !== this.lang &&
+      this.languages.some((l) => l.code === item.data.language);
+    if (follow) await this.setLanguage(item.data.language);   // asked in Arabic: the panel turns Arabic
+    else this.log.append(this.renderItem(item));
+    this.save();
+    this.busy = false;
+    const last = this.log.lastElementChild;
+    if (item.kind === "a" && last) {
+      last.focus({ preventScroll: true });
+      last.scrollIntoView({ block: "start", behavior: ui_motion() });
+    } else {
+      this.input.focus();
+    }
+  }
+
+  setKeep(on) {
+    this.keep = on;
+    if (on) this.save(); else forget(this.site);
+  }
+
+  save() {
+    if (!this.keep) return;
+    remember(this.site, { choice: this.choice, lang: this.lang,
+      items: this.items.filter((i) => i.kind !== "e") });
+  }
+
+  /* Leave quickly: forget everything, stop speaking, and replace this page in the history. */
+  leave() {
+    stopSpeaking();
+    forget(this.site);
+    this.keep = false;
+    this.items = [];
+    this.input.value = "";
+    this.log.replaceChildren();
+    window.location.replace(this.leaveUrl);
+  }
+}
+
+function kallaBoot() {
+  const script = document.currentScript ||
+    Array.from(document.querySelectorAll("script[data-site]")).find((s) => /\/widget\.js(\?|#|$)/.test(s.src));
+  if (!script || !script.dataset.site) {
+    console.error("[Källa] widget.js needs data-site on its script tag");
+    return;
+  }
+  const started = window[Symbol.for("kalla.widgets")] = window[Symbol.for("kalla.widgets")] || new Set();
+  if (started.has(script.dataset.site)) return;   // the tag was included twice
+  started.add(script.dataset.site);
+  new KallaWidget(script).start();
+}
+
+kallaBoot();
