@@ -1,10 +1,11 @@
-"""Operator commands: python -m app.cli retention | migrate (staff commands are added by app.staff)."""
+"""Operator commands: python -m app.cli retention | migrate | staff (add, list, disable, password)."""
 from __future__ import annotations
 
 import argparse
 import sys
 
 from app.config import get_settings
+from app.staff import cli as staff_cli
 from app.store.db import migrate
 from app.store.recorder import AnswerStore
 
@@ -15,8 +16,11 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("retention", help="delete answers older than KALLA_RETENTION_DAYS")
     r.add_argument("--days", type=int, default=None)
     sub.add_parser("migrate", help="bring the database to the newest schema")
+    staff_cli.add_parser(sub)
     args = ap.parse_args(argv)
     s = get_settings()
+    if args.command == "staff":
+        return staff_cli.run(args, s)
     if args.command == "migrate":
         migrate(s.database_url)
         print("database is at the newest schema")

@@ -9,11 +9,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import metrics
+from app import metrics, staff
 from app.api import middleware, routes_answers, routes_health
+from app.api import origin, routes_widget
 from app.api.state import ServiceState
 from app.config import Settings, get_settings
 from app.index.store import IndexNotReady
+from app.logging_setup import configure_logging
 
 log = logging.getLogger("kalla")
 
@@ -59,9 +61,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_health.router)
     app.include_router(routes_answers.router, responses=middleware.ERROR_RESPONSES)
     app.include_router(metrics.router)
+    staff.install(app)   # /staff: review console (routes, static files, headers, error pages)
+    app.include_router(routes_widget.router)
     middleware.install(app, settings)
+    origin.install(app, settings)   # outermost: CORS headers reach 413 and 429 answers too
     return app
 
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+configure_logging()
 app = create_app()

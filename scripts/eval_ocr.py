@@ -53,16 +53,23 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--show", type=int, default=30)
     args = ap.parse_args()
-    res = evaluate(args.sample)
+    repairer = OcrRepairer()
+    res = evaluate(args.sample, repairer)
+    corrections, repairer.corrections = repairer.corrections, {}
+    lexicon_only = evaluate(args.sample, repairer)
+    repairer.corrections = corrections
     print(f"| tokens | damaged | repaired | repair rate | correct words | broken |")
     print(f"|---|---|---|---|---|---|")
     print(f"| {res['tokens']} | {res['damaged']} | {res['repaired']} | {res['repair_rate']:.1%} | {res['correct']} | {res['broken']} |")
+    print(f"\nwithout the hand-checked corrections list (lexicon and rules only): "
+          f"{lexicon_only['repair_rate']:.1%} repaired, {lexicon_only['broken']} broken")
     for raw, out, gold in res["misses"][: args.show]:
         print(f"  miss  {raw!r:24} -> {out!r:24} gold {gold!r}")
     for raw, out, gold in res["breaks"][: args.show]:
         print(f"  BREAK {raw!r:24} -> {out!r:24} gold {gold!r}")
     if args.json:
-        args.json.write_text(json.dumps(res, ensure_ascii=False, indent=2))
+        args.json.write_text(json.dumps({**res, "lexicon_only": {k: lexicon_only[k] for k in (
+            "repair_rate", "broken")}}, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         offers = offers_from_files(args.from_dir)
         print(f"{len(offers)} packages in {args.from_dir}")
     else:
+        socket.setdefaulttimeout(60)   # argos opens URLs without a timeout
         offers = offers_from_index(argos)
         if offers is None:
             print("the argos package index cannot be reached: no internet here? "
@@ -118,22 +120,32 @@ def main(argv: list[str] | None = None) -> int:
             offered[key] = offer
 
     to_install, missing = plan(languages, args.source, installed, offered)
-    done = []
+    done, failed = [], []
     for pair in sorted(to_install):
         offer = offered[pair]
-        label = f"{pair[0]}→{pair[1]} {offer.version} ({Path(offer.origin).name if offer.package is None else 'index'})"
+        origin = "index" if offer.package is not None else Path(offer.origin).name
+        label = f"{pair[0]}→{pair[1]} {offer.version} ({origin})"
         if args.dry_run:
             print(f"  would install {label}")
             continue
-        path = Path(offer.origin) if offer.package is None else offer.package.download()
-        argos.package.install_from_path(path)
+        try:
+            path = Path(offer.origin) if offer.package is None else offer.package.download()
+            argos.package.install_from_path(path)
+            if offer.package is not None:
+                path.unlink(missing_ok=True)      # the download, now unpacked
+        except Exception as exc:  # noqa: BLE001 - report it and go on with the other pairs
+            failed.append(f"{pair[0]}→{pair[1]}")
+            print(f"  FAILED {label}: {exc}")
+            continue
         done.append(label)
         print(f"  installed {label}")
     present = sorted(installed)
     print(f"installed now: {len(done)}; already there: "
           f"{', '.join(f'{a}→{b}' for a, b in present) or 'none'}")
     print(f"missing (answers keep the Swedish quote with translation_unavailable): {', '.join(missing) or 'none'}")
-    return 1 if (args.strict and missing) else 0
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed or (args.strict and missing) else 0
 
 
 def _version(text: str) -> tuple[int, ...]:

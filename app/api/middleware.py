@@ -60,6 +60,7 @@ class RateLimitedResponse(BaseModel):
 
 # Documented on every API route (OpenAPI), so clients and the schemathesis fuzz know these answers.
 ERROR_RESPONSES: dict[int | str, dict] = {
+    403: {"model": ErrorResponse, "description": "Unknown site, or a web page not allowed to use the site it names"},
     413: {"model": ErrorResponse, "description": "Request body larger than KALLA_MAX_BODY_BYTES"},
     422: {"model": ErrorResponse, "description": "Invalid request; `detail` says what to fix"},
     429: {"model": RateLimitedResponse, "description": "Too many requests; wait Retry-After seconds"},
@@ -281,8 +282,48 @@ class RateLimitMiddleware:
         return None
 
 
+def document_errors(app) -> None:
+    """Make /openapi.json tell the truth about error bodies on every route, including routes added later.
+
+    The app's handler answers every validation error as {"detail": "<what to fix>"} (app/main.py), not
+    FastAPI's default list, and the middleware above may answer any body with 413 and the expensive
+    endpoints with 429. Clients (and the schemathesis fuzz) read the schema, so it must say so.
+    """
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["HTTPValidationError"] = {
+            "title": "HTTPValidationError", "type": "object", "required": ["detail"],
+            "properties": {"detail": {"title": "Detail", "type": "string", "description": "What to fix."}}}
+        components.setdefault("ErrorResponse", ErrorResponse.model_json_schema())
+        components.setdefault("RateLimitedResponse", RateLimitedResponse.model_json_schema())
+        for path, item in schema.get("paths", {}).items():
+            for method, op in item.items():
+                if not isinstance(op, dict) or "responses" not in op:
+                    continue
+                responses = op["responses"]
+                if "requestBody" in op:
+                    responses.setdefault("413", _ref_response(ERROR_RESPONSES[413]["description"], "ErrorResponse"))
+                if (method.upper(), path.rstrip("/")) in RATE_LIMITED:
+                    responses.setdefault("429", _ref_response(ERROR_RESPONSES[429]["description"],
+                                                              "RateLimitedResponse"))
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
+
+
+def _ref_response(description: str, model: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}}}
+
+
 def install(app, settings: Settings) -> None:
-    """Add the middleware in the right order (Starlette runs the last added first)."""
+    """Add the middleware in the right order (Starlette runs the last added first) and document its answers."""
+    document_errors(app)
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

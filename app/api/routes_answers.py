@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, Request
 
 from app.api.deadline import answer_with_deadline
+from app.api.origin import SiteFromQuery, check_site
 from app.api.schemas import (ChatRequest, ChatResponse, FeedbackRequest, FeedbackResponse, PassageResponse, SearchHit,
                              SearchResponse)
 from app.api.state import ServiceState
@@ -26,15 +27,18 @@ StateDep = Annotated[ServiceState, Depends(get_state)]
 
 
 @router.post("/chat", response_model=ChatResponse, responses={422: {"description": "Invalid question"}})
-def chat(body: ChatRequest, state: StateDep, background: BackgroundTasks) -> dict:
-    answer = answer_with_deadline(state, Question(message=body.message, language=body.language, site=body.site))
+def chat(body: ChatRequest, state: StateDep, background: BackgroundTasks, request: Request) -> dict:
+    site = check_site(request, body.site)   # 403 for an unknown site or a page not allowed to use it
+    question = Question(message=body.message, language=body.language, site=site.id if site else None,
+                        site_language=site.default_language if site else None)
+    answer = answer_with_deadline(state, question, site.contact_for() if site else None)
     if state.store is not None:
-        background.add_task(state.store.record_answer, answer, body.site)  # after the reply is sent
+        background.add_task(state.store.record_answer, answer, question.site)  # after the reply is sent
     return answer.to_dict()
 
 
 @router.post("/feedback", response_model=FeedbackResponse, responses={404: {"description": "Unknown answer"}})
-def feedback(body: FeedbackRequest, request: Request) -> dict:
+def feedback(body: FeedbackRequest, request: Request, _site: SiteFromQuery) -> dict:
     store = request.app.state.kalla.store
     try:
         known = store is not None and store.record_feedback(body.answer_id, body.helpful, body.reason)

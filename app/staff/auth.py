@@ -88,10 +88,13 @@ class StaffAuth:
     def client_key(self, address: str) -> str:
         return keyed_hash(self.secret, "client", address or "unknown", 32)
 
+    def account_key(self, email: str) -> str:
+        return keyed_hash(self.secret, "account", email, 32)
+
     # login ----------------------------------------------------------------------------------------------
-    def _retry_after(self, db: Session, email: str, client: str, now: dt.datetime) -> int:
+    def _retry_after(self, db: Session, account: str, client: str, now: dt.datetime) -> int:
         since = now - self.window
-        checks = ((LoginAttempt.email == email, self.max_failures),
+        checks = ((LoginAttempt.account == account, self.max_failures),
                   (LoginAttempt.client == client, self.max_failures * CLIENT_FACTOR))
         waits = []
         for where, limit in checks:
@@ -109,18 +112,18 @@ class StaffAuth:
     def login(self, db: Session, email: str, password: str, address: str) -> LoginResult:
         now = utcnow()
         email = normalise_email(email)[:254]
-        client = self.client_key(address)
+        client, account = self.client_key(address), self.account_key(email)
         db.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - dt.timedelta(days=1)))
         db.execute(delete(StaffSession).where(StaffSession.expires_at < now))
         user = db.scalar(select(StaffUser).where(StaffUser.email == email))
         known = user.email if user else ""   # never write what an unknown 'e-mail' was: it may be a password
-        wait = self._retry_after(db, email, client, now)
+        wait = self._retry_after(db, account, client, now)
         if wait:
             audit(db, "login_throttled", user_id=user.id if user else None, actor=known,
                   detail={"retry_after_minutes": wait})
             return LoginResult(retry_after_minutes=wait)
         ok = verify_password(user.password_hash if user else None, password) and user is not None and user.active
-        db.add(LoginAttempt(created_at=now, email=email, client=client, succeeded=ok))
+        db.add(LoginAttempt(created_at=now, account=account, client=client, succeeded=ok))
         if not ok:
             audit(db, "login_failed", user_id=user.id if user else None, actor=known,
                   detail={} if user else {"account": "unknown"})

@@ -46,7 +46,8 @@ def login(request: Request, db: DbDep, form: FormDep) -> Response:
     next_url = _safe_next(str(form.get("next") or ""))
     email = str(form.get("email") or "")[:254]
     if not nonce or not same(c.auth.login_csrf_for(nonce), str(form.get("csrf_token") or "")):
-        return _login_page(request, new_token(), next_url, "The form had expired. Please try again.", 403, email)
+        return _login_page(request, nonce or new_token(), next_url, "The form had expired. Please try again.", 403,
+                           email)
     address = request.client.host if request.client else ""
     result = c.auth.login(db, email, str(form.get("password") or ""), address)
     if result.retry_after_minutes:

@@ -40,11 +40,12 @@ class StaffSession(Base):
 
 
 class LoginAttempt(Base):
-    """Failed and successful logins, for throttling. The client address is kept only as a keyed hash."""
+    """Failed and successful logins, for throttling. The typed e-mail (which may be a mistyped password) and
+    the client address are kept only as keyed hashes."""
     __tablename__ = "staff_login_attempts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    email: Mapped[str] = mapped_column(String(254))
+    account: Mapped[str] = mapped_column(String(32))
     client: Mapped[str] = mapped_column(String(32), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -90,4 +91,4 @@ class AuditEvent(Base):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-Index("ix_staff_login_attempts_email_created", LoginAttempt.email, LoginAttempt.created_at)
+Index("ix_staff_login_attempts_account_created", LoginAttempt.account, LoginAttempt.created_at)

@@ -47,6 +47,9 @@ def argos_modules(models_dir: Path | None = None) -> SimpleNamespace:
     with _import_lock:
         if _argos is None:
             os.environ.setdefault("ARGOS_CHUNK_TYPE", "SPACY")
+            # CTranslate2's default thread pool oversubscribes a small host shared with the embedder, and
+            # its spinning threads then slow translation by two orders of magnitude (docs/translation.md).
+            os.environ.setdefault("ARGOS_INTRA_THREADS", "1")
             from argostranslate import networking, settings
 
             networking.cache_spacy = _offline_sentencizer

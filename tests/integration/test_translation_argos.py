@@ -30,6 +30,7 @@ def argos_dirs(tmp_path_factory):
             mp.setenv(var, str(home / var.lower()))
         mp.setenv("ARGOS_PACKAGES_DIR", str(home / "packages"))
         mp.setenv("ARGOS_CHUNK_TYPE", "SPACY")
+        mp.setenv("ARGOS_INTRA_THREADS", "1")   # CTranslate2's default thread pool crawls on a busy CI machine
         yield {"home": home, "files": home / "files", "models": home / "models"}
 
 
@@ -37,8 +38,8 @@ def argos_dirs(tmp_path_factory):
 def install_report(argos_dirs):
     """Build the packages, then install them with the project's script, as an operator would."""
     argos_dirs["files"].mkdir()
-    for source, target, broken in PACKAGES:
-        build_argosmodel(argos_dirs["files"], source, target, broken=broken)
+    for seed, (source, target, broken) in enumerate(PACKAGES):
+        build_argosmodel(argos_dirs["files"], source, target, seed=seed, broken=broken)
     from scripts.install_translation_models import main
 
     printed = io.StringIO()
@@ -187,3 +188,43 @@ def test_cache_and_concurrent_use(service, argos_dirs):
     for th in threads:
         th.join()
     assert not errors and results == expected
+
+
+def test_install_script_downloads_from_the_package_index_when_online(install_report, argos_dirs, tmp_path):
+    """The online path, with the argos index and its files served on loopback instead of the internet."""
+    import functools
+    import http.server
+    import json
+
+    from argostranslate import settings
+
+    from scripts.install_translation_models import main
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=argos_dirs["files"]))
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    index = [{"package_version": "0.1", "argos_version": "1.11", "type": "translate", "code": f"translate-{s}_{t}",
+              "from_code": s, "from_name": s, "to_code": t, "to_name": t,
+              "links": [f"{url}/translate-{s}_{t}-0_1.argosmodel"]} for s, t in [("sv", "en"), ("en", "fa")]]
+    (argos_dirs["files"] / "index.json").write_text(json.dumps(index))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    remote = settings.remote_package_index
+    settings.remote_package_index = f"{url}/index.json"
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            code = main(["--models-dir", str(tmp_path / "models"), "--languages", "fa"])
+    finally:
+        settings.remote_package_index = remote
+        server.shutdown()
+        server.server_close()
+    out = printed.getvalue()
+    assert code == 0, out
+    assert "2 packages in the argos index" in out
+    assert "installed en→fa 0.1 (index)" in out and "installed sv→en 0.1 (index)" in out
+    assert "fa→sv" in out.split("missing")[1]
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["translate-en_fa-0_1", "translate-sv_en-0_1"]

@@ -47,9 +47,10 @@ def build_argosmodel(folder: Path, from_code: str, to_code: str, seed: int = 0, 
     torch.manual_seed(seed)
     config = transformers.MarianConfig(
         vocab_size=len(vocab), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=512,
+        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=2048,
         pad_token_id=len(vocab) - 1, eos_token_id=sp.eos_id(), bos_token_id=sp.bos_id(),
-        decoder_start_token_id=len(vocab) - 1)
+        decoder_start_token_id=len(vocab) - 1,
+        init_std=0.3)   # larger than usual, so that different inputs give visibly different gibberish
     transformers.MarianMTModel(config).save_pretrained(root / "hf")
 
     class Vocabulary:   # all the converter asks of a tokenizer

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from sqlalchemy import select
 
 from app.config import Settings
 from app.main import create_app
+from app.store.models import AnswerRecord
 
 
 def make_settings(built_index: Path, corpus_dir: Path, database_url: str, **overrides) -> Settings:
@@ -59,3 +61,15 @@ class LiveServer:
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=30)
+
+
+def wait_for_row(session, answer_id: str, timeout: float = 5.0) -> AnswerRecord:
+    """The stored answer (it is written after the reply, by a background task)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        row = session.scalar(select(AnswerRecord).where(AnswerRecord.id == answer_id))
+        if row is not None:
+            return row
+        time.sleep(0.05)
+        session.expire_all()
+    raise AssertionError(f"answer {answer_id} was not stored within {timeout} s")

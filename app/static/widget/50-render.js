@@ -24,7 +24,9 @@ function renderAnswer(ui, item) {
   const art = h("article", { class: "msg bot " + String(data.status || ""), tabindex: "-1", lang, dir: ui.dirOf(lang) });
   const crisis = data.status === "crisis";
   if (crisis && data.handoff) art.append(contactCard(ui, data.handoff, true));
-  art.append(answerText(ui, data, citations.length, (n) => openSource(art, n)));
+  // A crisis card already says its first lines: the text below it keeps only what the card does not.
+  const shown = crisis && data.handoff ? [data.handoff.message].concat((data.handoff.contacts || []).map((c) => c.name)) : [];
+  art.append(answerText(ui, data, citations.length, (n) => openSource(ui, art, n), shown));
   if (!crisis && data.handoff) art.append(contactCard(ui, data.handoff, false));
   const notices = (Array.isArray(data.notices) ? data.notices : []).filter((n) => NOTICE_KEYS[n]);
   if (notices.length) art.append(h("ul", { class: "notices" }, notices.map((n) => h("li", null, ui.t(NOTICE_KEYS[n])))));
@@ -46,10 +48,10 @@ function isQuoteLine(line) {
   return /^\s*«/.test(line);
 }
 
-function answerText(ui, data, nCitations, onRef) {
+function answerText(ui, data, nCitations, onRef, skip) {
   const box = h("div", { class: "text" });
   for (const line of String(data.answer || "").split("\n")) {
-    if (!line.trim() || line.trim() === "—") continue;
+    if (!line.trim() || line.trim() === "—" || (skip || []).includes(line.trim())) continue;
     const quoteLang = data.answer_language || data.language;
     const p = h("p", { dir: "auto", lang: isQuoteLine(line) ? quoteLang : null });
     const parts = line.split(/\[(\d{1,2})\]/);
@@ -68,13 +70,12 @@ function answerText(ui, data, nCitations, onRef) {
   return box;
 }
 
-function openSource(article, n) {
+function openSource(ui, article, n) {
   const block = article.querySelector('details.src[data-n="' + n + '"]');
   if (!block) return;
   block.open = true;
-  const summary = block.querySelector("summary");
-  summary.focus();
-  summary.scrollIntoView({ block: "nearest", behavior: ui_motion() });
+  block.querySelector("summary").focus({ preventScroll: true });
+  ui.reveal(block, false);
 }
 
 function ui_motion() {

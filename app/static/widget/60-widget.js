@@ -27,6 +27,7 @@ class KallaWidget {
       endonym: (code) => (this.languages.find((l) => l.code === code) || {}).endonym || code,
       api: this.api,
       changed: () => this.save(),
+      reveal: (el, atStart) => this.reveal(el, atStart),
       speechButtons: [],
     };
     Object.defineProperty(this.ui, "lang", { get: () => this.lang });
@@ -94,28 +95,26 @@ class KallaWidget {
     this.langSelect = h("select", { id: ids.lang, onchange: () => this.choose(this.langSelect.value) });
     this.leaveBtn = h("button", { type: "button", class: "leave", onclick: () => this.leave() }, t("widget_leave_quickly"));
     this.log = h("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-labelledby": ids.title });
-    this.input = h("textarea", { id: ids.input, rows: "2", maxlength: String(this.maxChars), placeholder: t("widget_input_placeholder"),
+    this.input = h("textarea", { id: ids.input, rows: "1", maxlength: String(this.maxChars), placeholder: t("widget_input_placeholder"),
       autocomplete: "off", spellcheck: "true" });
     this.inputLabel = h("label", { for: ids.input }, t("widget_input_label"));
     this.sendBtn = h("button", { type: "submit", class: "send" }, t("widget_send"));
     this.form = h("form", { class: "ask" }, this.inputLabel, this.input, this.sendBtn);
     this.keepBox = h("input", { type: "checkbox", id: ids.keep, onchange: () => this.setKeep(this.keepBox.checked) });
     this.keepLabel = h("span", null, t("widget_remember"));
-    this.disclaimer = h("p", null, t("disclaimer"));
-    const loop = (toStart) => h("span", { tabindex: "0", class: "sr", "aria-hidden": "true",
-      onfocus: () => this.focusEdge(toStart) });
     this.panel = h("div", { class: "panel", id: ids.panel, role: "dialog", "aria-labelledby": ids.title, hidden: true },
-      loop(false),
       h("div", { class: "head" }, svgIcon(ICONS.chat), this.titleEl, this.closeBtn),
       h("div", { class: "bar" }, h("label", { for: ids.lang }, this.langLabel, this.langSelect), this.leaveBtn),
       this.log, this.form,
-      h("div", { class: "foot" }, h("label", { for: ids.keep }, this.keepBox, this.keepLabel), this.disclaimer),
-      loop(true));
+      h("div", { class: "foot" }, h("label", { for: ids.keep }, this.keepBox, this.keepLabel)));
     this.form.addEventListener("submit", (ev) => { ev.preventDefault(); this.ask(this.input.value); });
     this.input.addEventListener("keydown", (ev) => {
       if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); this.ask(this.input.value); }
     });
-    this.panel.addEventListener("keydown", (ev) => { if (ev.key === "Escape") { ev.preventDefault(); this.close(); } });
+    this.panel.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape") { ev.preventDefault(); this.close(); }
+      if (ev.key === "Tab") this.wrapFocus(ev);
+    });
     root.append(this.launcher, this.panel);
     shadow.append(root);
     this.root = root;
@@ -129,7 +128,7 @@ class KallaWidget {
   fillLanguages() {
     const t = this.ui.t;
     this.langSelect.replaceChildren(h("option", { value: "auto" }, t("widget_language_auto")),
-      this.languages.map((l) => h("option", { value: l.code, lang: l.code, dir: l.direction }, l.endonym)));
+      ...this.languages.map((l) => h("option", { value: l.code, lang: l.code, dir: l.direction }, l.endonym)));
     this.langSelect.value = this.choice;
   }
 
@@ -151,7 +150,6 @@ class KallaWidget {
     this.input.setAttribute("placeholder", t("widget_input_placeholder"));
     this.sendBtn.textContent = t("widget_send");
     this.keepLabel.textContent = t("widget_remember");
-    this.disclaimer.textContent = t("disclaimer");
     this.fillLanguages();
     this.applyDirection();
   }
@@ -177,8 +175,9 @@ class KallaWidget {
   renderLog() {
     this.ui.speechButtons = [];
     this.log.setAttribute("aria-live", "off");   // re-drawing is not news: only new messages are announced
-    this.log.replaceChildren(renderNote(this.ui, this.unavailable ? "widget_unavailable" : "widget_welcome",
-      this.unavailable ? "error" : "welcome"));
+    this.log.replaceChildren(this.unavailable ? renderNote(this.ui, "widget_unavailable", "error")
+      : h("div", { class: "msg welcome" }, h("p", null, this.ui.t("widget_welcome")),
+        h("p", { class: "fine" }, this.ui.t("disclaimer"))));
     for (const item of this.items) this.log.append(this.renderItem(item));
     setTimeout(() => this.log.setAttribute("aria-live", "polite"), 50);
   }
@@ -205,11 +204,17 @@ class KallaWidget {
     this.launcher.focus();
   }
 
-  focusEdge(toStart) {
-    const all = Array.from(this.panel.querySelectorAll("button, a[href], select, textarea, input, summary, [tabindex='-1'].bot"))
-      .filter((el) => el.getClientRects().length && el.tabIndex >= 0);
-    const target = toStart ? all[0] : all[all.length - 1];
-    if (target) target.focus();
+  /* While the panel is open, Tab goes round inside it (Escape or the close button leave it). */
+  wrapFocus(ev) {
+    const all = Array.from(this.panel.querySelectorAll("button, a[href], select, textarea, input, summary"))
+      .filter((el) => el.getClientRects().length && el.tabIndex >= 0 && !el.disabled);
+    if (!all.length) return;
+    const active = this.panel.getRootNode().activeElement;
+    const edge = ev.shiftKey ? all[0] : all[all.length - 1];
+    if (active === edge || !this.panel.contains(active)) {
+      ev.preventDefault();
+      (ev.shiftKey ? all[all.length - 1] : all[0]).focus();
+    }
   }
 
   async ask(raw) {
@@ -223,7 +228,7 @@ class KallaWidget {
     const loading = renderNote(this.ui, "widget_loading", "loading");
     this.log.append(loading);
     this.log.setAttribute("aria-busy", "true");
-    loading.scrollIntoView({ block: "end", behavior: ui_motion() });
+    this.reveal(loading, false);
     let item;
     try {
       const data = await this.api.chat(text, this.choice === "auto" ? null : this.choice);
@@ -244,10 +249,22 @@ class KallaWidget {
     const last = this.log.lastElementChild;
     if (item.kind === "a" && last) {
       last.focus({ preventScroll: true });
-      last.scrollIntoView({ block: "start", behavior: ui_motion() });
+      this.reveal(last, true);
     } else {
       this.input.focus();
     }
+  }
+
+  /* Scroll the log (or, when the screen is very low, the whole panel) so el is in view. Not
+     scrollIntoView: that also scrolls the panel's clipped box and pushes the header out of sight. */
+  reveal(el, atStart) {
+    const scroller = getComputedStyle(this.log).overflowY === "visible" ? this.panel : this.log;
+    const box = scroller.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    let delta = 0;
+    if (atStart || r.top < box.top || r.height > box.height) delta = r.top - box.top - 8;
+    else if (r.bottom > box.bottom) delta = r.bottom - box.bottom + 8;
+    if (delta) scroller.scrollTo({ top: scroller.scrollTop + delta, behavior: ui_motion() });
   }
 
   setKeep(on) {

@@ -18,7 +18,7 @@ def upgrade() -> None:
     op.create_table('staff_login_attempts',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('account', sa.String(length=32), nullable=False),
     sa.Column('client', sa.String(length=32), nullable=False),
     sa.Column('succeeded', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id')
@@ -26,7 +26,7 @@ def upgrade() -> None:
     with op.batch_alter_table('staff_login_attempts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_login_attempts_client'), ['client'], unique=False)
         batch_op.create_index(batch_op.f('ix_staff_login_attempts_created_at'), ['created_at'], unique=False)
-        batch_op.create_index('ix_staff_login_attempts_email_created', ['email', 'created_at'], unique=False)
+        batch_op.create_index('ix_staff_login_attempts_account_created', ['account', 'created_at'], unique=False)
 
     op.create_table('staff_users',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -126,7 +126,7 @@ def downgrade() -> None:
     op.drop_table('answer_reviews')
     op.drop_table('staff_users')
     with op.batch_alter_table('staff_login_attempts', schema=None) as batch_op:
-        batch_op.drop_index('ix_staff_login_attempts_email_created')
+        batch_op.drop_index('ix_staff_login_attempts_account_created')
         batch_op.drop_index(batch_op.f('ix_staff_login_attempts_created_at'))
         batch_op.drop_index(batch_op.f('ix_staff_login_attempts_client'))
 

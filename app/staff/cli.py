@@ -1,0 +1,72 @@
+"""`python -m app.cli staff add|list|disable|password`: staff accounts are made on the server, never on the web."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from sqlalchemy import delete, select
+
+from app.config import Settings
+from app.staff.audit import audit
+from app.staff.auth import StaffAuth, normalise_email
+from app.staff.security import WeakPassword, hash_password
+from app.store.db import make_engine, migrate, session_factory
+from app.store.staff_models import ROLES, StaffSession, StaffUser
+
+
+def add_parser(sub) -> None:
+    st = sub.add_parser("staff", help="staff console accounts")
+    cmds = st.add_subparsers(dest="staff_command", required=True)
+    add = cmds.add_parser("add", help="create an account (asks for the password)")
+    add.add_argument("email")
+    add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    cmds.add_parser("list", help="list accounts")
+    dis = cmds.add_parser("disable", help="disable an account and end its sessions")
+    dis.add_argument("email")
+    pw = cmds.add_parser("password", help="set a new password and end the account's sessions")
+    pw.add_argument("email")
+    pw.add_argument("--password-stdin", action="store_true")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password (at least 12 characters): ")
+    if getpass.getpass("The same password again: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    Session = session_factory(engine)
+    try:
+        with Session.begin() as db:
+            if args.staff_command == "list":
+                for u in db.scalars(select(StaffUser).order_by(StaffUser.email)):
+                    last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
+                    print(f"{u.email}\t{u.role}\t{'active' if u.active else 'disabled'}\tlast login {last}")
+                return 0
+            if args.staff_command == "add":
+                StaffAuth.add_user(db, args.email, args.role, _password(args.password_stdin))
+                print(f"created {args.role} {normalise_email(args.email)}")
+                return 0
+            user = db.scalar(select(StaffUser).where(StaffUser.email == normalise_email(args.email)))
+            if user is None:
+                raise ValueError(f"no account for {args.email}")
+            if args.staff_command == "disable":
+                user.active = False
+            else:
+                user.password_hash = hash_password(_password(args.password_stdin))
+            db.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+            audit(db, f"account_{args.staff_command}", actor="cli", target=user.email)
+            print(f"{args.staff_command}: {user.email} (its sessions have ended)")
+            return 0
+    except (ValueError, WeakPassword) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()

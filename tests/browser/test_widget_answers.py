@@ -1,0 +1,167 @@
+"""A resident on the demo page: asks in Swedish and Arabic, opens sources, meets hand-offs, gives feedback.
+
+Real browser (Debian chromium), real service, real model and corpus."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.widget import W, answers, ask, choose_language, launcher, open_widget, panel
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+
+def test_swedish_question_gets_an_answer_with_an_expandable_citation(kalla, page):
+    page.goto(kalla.url + "/demo")
+    expect(launcher(page)).to_have_text("Frågor om återvandring")
+    expect(launcher(page)).to_have_attribute("aria-expanded", "false")
+    open_widget(page, kalla.url + "/demo")
+    expect(launcher(page)).to_be_hidden()
+    expect(panel(page)).to_have_attribute("dir", "ltr")
+    answer = ask(page, "Vad är återvandringsbidraget?")
+    expect(answer).to_have_class(re.compile(r"\banswered\b"))
+    expect(answer.locator(".text")).to_contain_text("«")
+    source = answer.locator("details.src").first
+    expect(source).not_to_have_attribute("open", "")
+    expect(source.locator("summary")).to_contain_text("Källa 1:")
+    expect(source.locator(".badge")).to_have_text(re.compile("Aktuell|Ersatt av en nyare text|Bakgrundstext"))
+    expect(source.locator(".smeta")).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
+    expect(source.locator(".passage")).to_be_hidden()
+    answer.locator("button.ref").first.click()   # the [1] in the answer opens source 1
+    expect(source).to_have_attribute("open", "")
+    passage = source.locator(".passage")
+    expect(passage).to_be_visible()
+    highlighted = passage.locator("mark").first
+    expect(highlighted).to_be_visible()
+    whole, marked = passage.inner_text(), highlighted.inner_text()
+    assert len(whole) > len(marked) > 20, "the quote is highlighted inside the whole passage"
+    link = source.locator("a.open")
+    expect(link).to_have_attribute("href", re.compile(r"^https://"))
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(link).to_contain_text("Öppna originalsidan")
+
+
+def test_arabic_chosen_from_the_endonym_list_turns_the_panel_right_to_left(kalla, page):
+    open_widget(page, kalla.url + "/demo")
+    options = page.locator(f"{W} .bar select option")
+    expect(options).to_have_count(17)   # automatic + 16 languages, each by its own name
+    expect(options.nth(0)).to_have_text("Automatiskt")
+    expect(page.locator(f"{W} .bar select option[value=ar]")).to_have_text("العربية")
+    expect(page.locator(f"{W} .bar select option[value=ti]")).to_have_text("ትግርኛ")
+    choose_language(page, "ar")
+    expect(panel(page)).to_have_attribute("dir", "rtl")
+    expect(panel(page).locator("h2")).to_have_text(re.compile("أسئلة عن العودة"))
+    answer = ask(page, "كيف يمكنني الحصول على منحة العودة؟")
+    expect(answer).to_have_attribute("dir", "rtl")
+    expect(answer).to_have_attribute("lang", "ar")
+    for code in ("fa", "prs", "ckb"):
+        choose_language(page, code)
+        expect(panel(page)).to_have_attribute("dir", "rtl")
+    choose_language(page, "ti")
+    expect(panel(page)).to_have_attribute("dir", "ltr")
+
+
+def test_automatic_language_follows_a_question_written_in_arabic(kalla, page):
+    open_widget(page, kalla.url + "/demo")
+    expect(panel(page)).to_have_attribute("dir", "ltr")
+    answer = ask(page, "ما هي الشروط للحصول على دعم العودة إلى بلدي؟")
+    expect(panel(page)).to_have_attribute("dir", "rtl")
+    expect(answer).to_have_attribute("dir", "rtl")
+    expect(page.locator(f"{W} .bar select")).to_have_value("auto")
+    expect(page.locator(f"{W} .ask button.send")).to_have_text("إرسال")
+
+
+def test_personal_question_is_handed_off_with_click_to_call_links(kalla, page):
+    open_widget(page, kalla.url + "/demo")
+    answer = ask(page, "Jag vill veta vad som händer i mitt eget ärende, kan jag få bidraget?")
+    expect(answer).to_have_class(re.compile(r"\bhandoff\b"))
+    card = answer.locator("section.card")
+    expect(card.locator("h3")).to_have_text("Här kan du få hjälp")
+    expect(card.locator('a[href="tel:0771235235"]')).to_have_text("Ring \u20680771-235 235\u2069")
+    expect(card.locator('a[href="tel:+46771235235"]')).to_be_visible()
+    expect(card.locator('a[href="https://www.migrationsverket.se/"]')).to_be_visible()
+    expect(card).to_contain_text("Öppettider")
+    # the site's own municipal contact, from the sites file
+    expect(card.locator('a[href="tel:0701740605"]')).to_be_visible()
+    expect(card).to_contain_text("Exempelkommunens kontaktcenter")
+
+
+def test_crisis_reply_shows_its_numbers_first_and_large(kalla, page):
+    open_widget(page, kalla.url + "/demo")
+    answer = ask(page, "Jag vill inte leva längre")
+    expect(answer).to_have_class(re.compile(r"\bcrisis\b"))
+    first = answer.locator(":scope > *").first
+    expect(first).to_have_class(re.compile(r"\bcard\b.*\bcrisis\b"))
+    call = first.locator("a.call").first
+    expect(call).to_have_attribute("href", "tel:112")
+    for number in ("tel:1177", "tel:90101"):
+        expect(first.locator(f'a[href="{number}"]')).to_be_visible()
+    big = call.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    body = answer.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert big >= 1.3 * body
+
+
+def test_feedback_with_a_reason_is_saved(kalla, page):
+    from sqlalchemy import select
+
+    from app.store.models import Feedback
+
+    open_widget(page, kalla.url + "/demo")
+    answer = ask(page, "Vad är återvandringsbidraget?")
+    with page.expect_response(re.compile(r"/api/feedback\?site=demo$")) as resp:
+        answer.get_by_role("button", name="Nej, det hjälpte inte").click()
+        reason = answer.get_by_label("Vad saknades?")
+        expect(reason).to_be_focused()
+        reason.fill("Jag ville veta beloppet")
+        answer.get_by_role("button", name="Skicka synpunkter").click()
+    assert resp.value.status == 200 and resp.value.request.post_data_json["helpful"] is False
+    sent_id = resp.value.request.post_data_json["answer_id"]
+    expect(answer.get_by_role("status")).to_have_text("Tack för dina synpunkter.")
+    store = kalla.app.state.kalla.store
+    with store.Session() as s:
+        rows = s.scalars(select(Feedback).where(Feedback.answer_id == sent_id)).all()
+    assert [(r.helpful, r.reason) for r in rows] == [(False, "Jag ville veta beloppet")]
+    second = ask(page, "Hur informerar Polismyndigheten om återvandring?")
+    with page.expect_response(re.compile(r"/api/feedback")) as resp:
+        second.get_by_role("button", name="Ja, det hjälpte").click()
+    assert resp.value.status == 200 and resp.value.request.post_data_json["helpful"] is True
+    expect(second.get_by_role("status")).to_have_text("Tack för dina synpunkter.")
+
+
+def test_read_aloud_is_hidden_without_a_voice(kalla, page):
+    assert page.evaluate("speechSynthesis.getVoices().length") == 0   # headless chromium has none
+    open_widget(page, kalla.url + "/demo")
+    answer = ask(page, "Vad är återvandringsbidraget?")
+    expect(answer.locator("button.speak")).to_have_count(1)
+    expect(answer.locator("button.speak")).to_be_hidden()
+
+
+FAKE_SWEDISH_VOICE = """(() => {
+  const voices = [{lang: 'sv-SE', name: 'Test', voiceURI: 'test-sv', localService: true, default: true}];
+  window.__spoken = [];
+  window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; this.lang = ''; this.voice = null; } };
+  const fake = { getVoices: () => voices, speak: (u) => window.__spoken.push({text: u.text, lang: u.lang}),
+                 cancel: () => {}, addEventListener: () => {} };
+  Object.defineProperty(window, 'speechSynthesis', {get: () => fake, configurable: true});
+})();"""
+
+
+def test_read_aloud_uses_a_voice_for_the_answer_language(kalla, context):
+    """Beside the real test above: a browser that has a Swedish voice (a stand-in speech engine)."""
+    context.add_init_script(FAKE_SWEDISH_VOICE)
+    page = context.new_page()
+    open_widget(page, kalla.url + "/demo")
+    answer = ask(page, "Vad är återvandringsbidraget?")
+    button = answer.locator("button.speak")
+    expect(button).to_be_visible()
+    expect(button).to_have_text("Läs upp")
+    button.click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken and all(s["lang"] == "sv-SE" for s in spoken)
+    assert "[1]" not in " ".join(s["text"] for s in spoken)
+    choose_language(page, "ar")
+    arabic = ask(page, "كيف يمكنني الحصول على منحة العودة؟")
+    expect(arabic.locator("button.speak")).to_be_hidden()   # no Arabic voice on this device
+    assert answers(page).count() == 2
