@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.config import get_settings  # noqa: E402
 from app.index.embedders import make_embedder  # noqa: E402
 from app.index.store import IndexBundle  # noqa: E402
+from app.pipeline.glossary import load_glossary  # noqa: E402
 from app.pipeline.pipeline import default_threshold  # noqa: E402
 from app.pipeline.retrieve import hybrid_search  # noqa: E402
 from app.text import fold, normalise_space  # noqa: E402
@@ -52,13 +53,18 @@ def load(path: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-def evaluate(bundle: IndexBundle, embedder, items: list[dict], k: int = 10, question_key: str = "question") -> dict:
+def evaluate(bundle: IndexBundle, embedder, items: list[dict], k: int = 10, question_key: str = "question",
+             glossary=None) -> dict:
+    """Retrieval as the pipeline does it (hybrid search, glossary expansion of the lexical query)."""
+    glossary = glossary if glossary is not None else load_glossary()
     hits1 = hits3 = 0
     rr = 0.0
     rows = []
     for item in items:
         rel = relevant_passages(bundle, item)
-        cands, _ = hybrid_search(bundle, embedder, item[question_key], k)
+        q = item[question_key]
+        extra = glossary.expand(q) if item.get("language") not in bundle.languages else ""
+        cands, _ = hybrid_search(bundle, embedder, q, k, lexical_query=f"{q} {extra}")
         ids = [c.passage["id"] for c in cands]
         rank = next((i + 1 for i, pid in enumerate(ids) if pid in rel), None)
         hits1 += rank == 1

@@ -32,7 +32,7 @@ def recall_by_language(bundle, embedder, items, glossary=None, k=3) -> dict[str,
     for item, v in zip(items, qvecs):
         rel = rel_cache.setdefault(item["id"], relevant_passages(bundle, item))
         lexical = item["question"]
-        if glossary is not None:
+        if glossary is not None and item["language"] not in bundle.languages:
             lexical = f"{lexical} {glossary.expand(item['question'])}"
         cands, _ = hybrid_search(bundle, embedder, item["question"], k, qvec=v, lexical_query=lexical)
         hits[item["language"]].append(int(any(c.passage["id"] in rel for c in cands)))

@@ -15,7 +15,7 @@ from pathlib import Path
 from string import Template
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path as PathParam, Query, Request, Response
+from fastapi import APIRouter, Path as PathParam, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.api.origin import check_site
@@ -110,11 +110,10 @@ def site_settings(request: Request, site_id: Annotated[str, PathParam(max_length
 
 
 @router.get("/api/texts/{language}")
-def texts(language: Annotated[str, PathParam(max_length=16)]) -> Response:
-    """The catalogue in one language (any page may read it): what the widget shows when its site is refused."""
-    lang = normalise_code(language)
-    if lang is None:
-        raise HTTPException(404, detail=f"language {language!r} is not supported; see /api/texts/sv for the list")
+def texts(request: Request, language: Annotated[str, PathParam(max_length=16)]) -> Response:
+    """The catalogue in one language, else the default one (any page may read it): what the widget shows
+    when its site is refused."""
+    lang = normalise_code(language) or normalise_code(request.app.state.kalla.settings.default_language) or "sv"
     return Response(json.dumps(texts_payload(lang), ensure_ascii=False), media_type="application/json",
                     headers={"Cache-Control": "public, max-age=300"})
 

@@ -179,6 +179,7 @@ class IndexBundle:
             with np.load(index_dir / "sparse.npz") as z:
                 self.sparse = (z["indices"], z["values"])
         self.by_id = {p["id"]: i for i, p in enumerate(self.passages)}
+        self.languages = {p["language"] for p in self.passages}
         self.sentence_rows: list[tuple[int, int]] = [
             (i, j) for i, p in enumerate(self.passages) for j in range(len(p["sentences"]))]
         self.sentence_start = np.cumsum([0] + [len(p["sentences"]) for p in self.passages])

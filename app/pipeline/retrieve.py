@@ -82,7 +82,8 @@ SAME_LANGUAGE_BOOST = 1.25   # an official text in the resident's language beats
 
 def run(ctx: Context, bundle: IndexBundle, embedder: Embedder, k: int, glossary=None) -> None:
     lexical_query = ctx.text
-    if glossary is not None:
+    # Expansion helps questions in languages the corpus is not written in; in the corpus language it only adds noise.
+    if glossary is not None and ctx.language not in bundle.languages:
         extra = glossary.expand(ctx.text)
         if extra:
             lexical_query = f"{ctx.text} {extra}"

@@ -13,6 +13,8 @@ from markupsafe import Markup
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 STATUS_COLOURS = {"answered": "#0072B2", "no_answer": "#E69F00", "handoff": "#009E73", "crisis": "#D55E00",
                   "rejected": "#CC79A7"}
+SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
+OTHER_COLOUR = "#8c8c8c"
 RATE_COLOURS = {"handoff": "#009E73", "no_answer": "#E69F00", "precision": "#0072B2", "helpful": "#CC79A7"}
 _ids = itertools.count(1)
 
@@ -49,9 +51,26 @@ def legend(series: list[tuple[str, str]], x: int, y: int) -> list[str]:
     return out
 
 
+def top_series(per_day: dict[dt.date, Counter], ranked: list[str], label, n: int = len(SERIES_COLOURS)):
+    """The n largest series by name and colour, the rest folded into 'other' (so a chart stays readable)."""
+    top = ranked[:n]
+    folded = {}
+    for day, counts in per_day.items():
+        c = Counter({k: v for k, v in counts.items() if k in top})
+        rest = sum(v for k, v in counts.items() if k not in top)
+        if rest:
+            c["other"] = rest
+        folded[day] = c
+    series = [(k, SERIES_COLOURS[i]) for i, k in enumerate(top)]
+    if len(ranked) > n:
+        series.append(("other", OTHER_COLOUR))
+    labels = {k: label(k) for k in top} | {"other": "other"}
+    return folded, series, labels
+
+
 def stacked_days(title: str, desc: str, per_day: dict[dt.date, Counter], series: list[tuple[str, str]],
                  labels: dict[str, str]) -> Markup:
-    """One column per day, stacked by status."""
+    """One column per day, stacked by series (statuses, languages or sites)."""
     days = list(per_day)
     width, height, left, right, top, bottom = 760, 280, 44, 12, 30, 46
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -101,7 +120,7 @@ def bars(title: str, desc: str, rows: list[tuple[str, list[float | None]]], seri
         y0 = top + r * group_h
         body.append(f'<text x="{left - 8}" y="{y0 + group_h / 2:.1f}" font-size="12" text-anchor="end" '
                     f'fill="#1b1b1b">{escape(label[:22])}</text>')
-        for s, ((name, colour), value) in enumerate(zip(series, values)):
+        for s, ((name, colour), value) in enumerate(zip(series, values, strict=True)):
             y = y0 + s * per_bar
             shown = "no data" if value is None else (f"{value * 100:.0f} %" if percent else _num(value))
             w = 0 if value is None else plot_w * value / top_value

@@ -61,7 +61,7 @@ def paragraphs(passage: dict, marks: list[bool]) -> list[list[Sentence]]:
     text = passage.get("text", "")
     out: list[list[Sentence]] = [[]]
     pos = 0
-    for sentence, quoted in zip(passage.get("sentences", []), marks):
+    for sentence, quoted in zip(passage.get("sentences", []), marks, strict=True):
         at = text.find(sentence, pos)
         if at >= 0:
             if out[-1] and "\n\n" in text[pos:at]:

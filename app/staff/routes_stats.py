@@ -24,7 +24,8 @@ def _site_label(key: str) -> str:
 
 def _charts(st, language_name) -> dict:
     status_series = [(s, charts.STATUS_COLOURS[s]) for s in STATUSES]
-    rate_series = [("handoff rate", charts.RATE_COLOURS["handoff"]), ("no-answer rate", charts.RATE_COLOURS["no_answer"]),
+    rate_series = [("handoff rate", charts.RATE_COLOURS["handoff"]),
+                   ("no-answer rate", charts.RATE_COLOURS["no_answer"]),
                    ("citation precision", charts.RATE_COLOURS["precision"]),
                    ("helpful feedback", charts.RATE_COLOURS["helpful"])]
 
@@ -32,10 +33,18 @@ def _charts(st, language_name) -> dict:
         return [(label(k), [g.handoff_rate, g.no_answer_rate, g.precision, g.helpful_share]) for k, g in groups.items()]
 
     span = f"{st.filter.date_from} to {st.filter.date_to}"
+    by_lang = charts.top_series(st.per_day_language, list(st.by_language), language_name)
+    by_site = charts.top_series(st.per_day_site, list(st.by_site), _site_label)
     return {
         "per_day": charts.stacked_days(
             "Answers per day, by status", f"Stacked columns, one per day (UTC) from {span}.",
             st.per_day, status_series, STATUS_LABELS),
+        "per_day_language": charts.stacked_days(
+            "Answers per day, by language", f"Stacked columns, one per day (UTC) from {span}; the six most "
+            "asked languages, the rest as 'other'.", *by_lang),
+        "per_day_site": charts.stacked_days(
+            "Answers per day, by site", f"Stacked columns, one per day (UTC) from {span}; the six busiest "
+            "sites, the rest as 'other'.", *by_site),
         "by_status": charts.bars(
             "Answers by status", f"Number of answers per status, {span}.",
             [(STATUS_LABELS[s], [st.total.statuses.get(s, 0)]) for s in STATUSES], [("answers", "#0072B2")]),
@@ -65,6 +74,7 @@ def stats_page(request: Request, db: DbDep, staff: StaffDep) -> Response:
     store = c.state.store
     return c.render(request, "stats.html", {
         "staff": staff, "st": st, "f": f, "charts": _charts(st, language_name), "languages": languages,
-        "sites": sites, "NO_SITE": NO_SITE, "site_label": _site_label, "language_name_filter": language_name, "statuses": STATUSES,
+        "sites": sites, "NO_SITE": NO_SITE, "site_label": _site_label, "language_name_filter": language_name,
+        "statuses": STATUSES,
         "status_labels": STATUS_LABELS, "verdict_labels": ANSWER_VERDICT_LABELS,
         "answer_log": store.status() if store else None})

@@ -114,6 +114,8 @@ class Stats:
     filter: StatsFilter
     total: Group
     per_day: dict[dt.date, Counter]            # day -> status -> answers
+    per_day_language: dict[dt.date, Counter]   # day -> language -> answers
+    per_day_site: dict[dt.date, Counter]       # day -> site -> answers
     by_language: dict[str, Group]
     by_site: dict[str, Group]
 
@@ -140,6 +142,8 @@ def compute(db: Session, f: StatsFilter) -> Stats:
     by_language: dict[str, Group] = {}
     by_site: dict[str, Group] = {}
     per_day: dict[dt.date, Counter] = defaultdict(Counter)
+    per_day_language: dict[dt.date, Counter] = defaultdict(Counter)
+    per_day_site: dict[dt.date, Counter] = defaultdict(Counter)
 
     def groups(language: str, site: str | None) -> tuple[Group, ...]:
         return (total, by_language.setdefault(language, Group(language)),
@@ -149,7 +153,10 @@ def compute(db: Session, f: StatsFilter) -> Stats:
     for d, language, site, status, n in db.execute(
             select(day, a.language, a.site, a.status, func.count()).where(*where)
             .group_by(day, a.language, a.site, a.status)):
-        per_day[_as_date(d)][status] += n
+        day_ = _as_date(d)
+        per_day[day_][status] += n
+        per_day_language[day_][language] += n
+        per_day_site[day_][site_key(site)] += n
         for g in groups(language, site):
             g.answers += n
             g.statuses[status] += n
@@ -175,5 +182,8 @@ def compute(db: Session, f: StatsFilter) -> Stats:
         for g in groups(language, site):
             g.verdicts[verdict] += n
     order = lambda d: dict(sorted(d.items(), key=lambda kv: (-kv[1].answers, kv[0])))  # noqa: E731
-    return Stats(f, total, {d: per_day.get(d, Counter()) for d in f.days()}, order(by_language), order(by_site))
+    days = f.days()
+    return Stats(f, total, {d: per_day.get(d, Counter()) for d in days},
+                 {d: per_day_language.get(d, Counter()) for d in days},
+                 {d: per_day_site.get(d, Counter()) for d in days}, order(by_language), order(by_site))
 

@@ -58,11 +58,12 @@ def test_staff_member_logs_in_reviews_an_answer_and_sees_the_stats_change(kalla,
     for n, cit in enumerate(body["citations"]):
         art = citations.nth(n)
         expect(art.locator("mark").first).to_be_visible()
-        assert " ".join(m.strip() for m in art.locator("mark").all_inner_texts()).replace("quoted: ", "") \
-            .strip() == cit["quote"]
+        marked = [m.strip().removeprefix("quoted:").strip() for m in art.locator("mark").all_inner_texts()]
+        assert " ".join(marked) == cit["quote"]            # exactly the quoted sentences are highlighted
         art.get_by_role("radio", name="Supported", exact=True).check()
     page.get_by_role("group", name="The answer as a whole was").get_by_role("radio", name="Correct").check()
-    page.get_by_label("Comment (optional, no personal details)", exact=True).fill("Rätt svar, ring 070-123 45 67 om frågor")
+    comment = page.get_by_label("Comment (optional, no personal details)", exact=True)
+    comment.fill("Rätt svar, ring 070-123 45 67 om frågor")
     citations.first.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "staff_answer.png"), full_page=True)
     assert page.evaluate(axe_source + "; 1") == 1                  # through DevTools: not blocked by the CSP

@@ -1,13 +1,13 @@
 """Keyboard only, screen sizes, reduced motion, axe-core, and the screenshots people look at."""
 from __future__ import annotations
 
-import re
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, MOBILE
-from tests.browser.widget import W, active_in_widget, ask, choose_language, launcher, open_widget, panel
+from tests.browser.widget import (W, active_in_widget, ask, choose_language, launcher, open_widget, panel,
+                                  scroll_to_top_of)
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -126,7 +126,7 @@ def test_reduced_motion_is_respected(kalla, browser):
 def test_screenshots_of_the_open_widget(kalla, browser, screenshots, language):
     """Saved under artifacts/screenshots/ for people to look at (desktop and a 360 px phone)."""
     question = {"sv": "Jag vill veta vad som händer i mitt eget ärende, kan jag få bidraget?",
-                "ar": "كيف يمكنني الحصول على منحة العودة؟"}[language]
+                "ar": "ما هي الشروط للحصول على دعم العودة إلى بلدي؟"}[language]
     for name, viewport in (("desktop", DESKTOP), ("mobile", MOBILE)):
         ctx = browser.new_context(viewport=viewport, locale="sv-SE", reduced_motion="reduce",
                                   is_mobile=name == "mobile", has_touch=name == "mobile")
@@ -136,11 +136,15 @@ def test_screenshots_of_the_open_widget(kalla, browser, screenshots, language):
             choose_language(page, language)
         answer = ask(page, question)
         expect(answer).to_be_focused()
-        if answer.locator("details.src summary").count():
-            answer.locator("details.src summary").first.click()
-        page.locator(f"{W} .ask textarea").focus()
         expect(panel(page)).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
-        path = screenshots / f"widget-{language}-{name}.png"
-        page.screenshot(path=str(path))
-        assert path.stat().st_size > 10_000
+        page.locator(f"{W} .ask textarea").focus()
+        scroll_to_top_of(answer)
+        shots = [screenshots / f"widget-{language}-{name}.png"]
+        page.screenshot(path=str(shots[-1]))
+        source = answer.locator("details.src").first
+        source.locator("summary").click()
+        scroll_to_top_of(source)
+        shots.append(screenshots / f"widget-{language}-{name}-source.png")
+        page.screenshot(path=str(shots[-1]))
+        assert all(p.stat().st_size > 10_000 for p in shots)
         ctx.close()

@@ -3,12 +3,13 @@
 Real browser (Debian chromium), real service, real model and corpus."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.widget import W, answers, ask, choose_language, launcher, open_widget, panel
+from tests.browser.widget import W, answers, ask, choose_language, launcher, open_widget, panel, reads_left_to_right
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -20,8 +21,12 @@ def test_swedish_question_gets_an_answer_with_an_expandable_citation(kalla, page
     open_widget(page, kalla.url + "/demo")
     expect(launcher(page)).to_be_hidden()
     expect(panel(page)).to_have_attribute("dir", "ltr")
+    log = page.locator(f"{W} .log")
+    expect(log).to_have_attribute("role", "log")
+    expect(log).to_have_attribute("aria-live", "polite")
     answer = ask(page, "Vad är återvandringsbidraget?")
     expect(answer).to_have_class(re.compile(r"\banswered\b"))
+    expect(log.locator(".me")).to_have_text("Din fråga: Vad är återvandringsbidraget?")
     expect(answer.locator(".text")).to_contain_text("«")
     source = answer.locator("details.src").first
     expect(source).not_to_have_attribute("open", "")
@@ -53,9 +58,15 @@ def test_arabic_chosen_from_the_endonym_list_turns_the_panel_right_to_left(kalla
     choose_language(page, "ar")
     expect(panel(page)).to_have_attribute("dir", "rtl")
     expect(panel(page).locator("h2")).to_have_text(re.compile("أسئلة عن العودة"))
-    answer = ask(page, "كيف يمكنني الحصول على منحة العودة؟")
+    answer = ask(page, "أريد أن أعرف ماذا يحدث في قضيتي الخاصة، هل يمكنني الحصول على المنحة؟")
     expect(answer).to_have_attribute("dir", "rtl")
     expect(answer).to_have_attribute("lang", "ar")
+    # Swedish quotes stay left-to-right inside the Arabic answer; phone numbers keep their digit order
+    for quote in answer.locator(".text p[lang=sv]").all():
+        expect(quote).to_have_attribute("dir", "ltr")
+    number = answer.locator('a[href="tel:0771235235"] .num')
+    expect(number).to_have_text("0771-235 235")
+    assert reads_left_to_right(number) and reads_left_to_right(answer.locator('a[href="tel:+46771235235"] .num'))
     for code in ("fa", "prs", "ckb"):
         choose_language(page, code)
         expect(panel(page)).to_have_attribute("dir", "rtl")
@@ -79,7 +90,7 @@ def test_personal_question_is_handed_off_with_click_to_call_links(kalla, page):
     expect(answer).to_have_class(re.compile(r"\bhandoff\b"))
     card = answer.locator("section.card")
     expect(card.locator("h3")).to_have_text("Här kan du få hjälp")
-    expect(card.locator('a[href="tel:0771235235"]')).to_have_text("Ring \u20680771-235 235\u2069")
+    expect(card.locator('a[href="tel:0771235235"]')).to_have_text("Ring 0771-235 235")
     expect(card.locator('a[href="tel:+46771235235"]')).to_be_visible()
     expect(card.locator('a[href="https://www.migrationsverket.se/"]')).to_be_visible()
     expect(card).to_contain_text("Öppettider")
@@ -165,3 +176,36 @@ def test_read_aloud_uses_a_voice_for_the_answer_language(kalla, context):
     arabic = ask(page, "كيف يمكنني الحصول على منحة العودة؟")
     expect(arabic.locator("button.speak")).to_be_hidden()   # no Arabic voice on this device
     assert answers(page).count() == 2
+
+
+def test_machine_translation_is_labelled_and_shown_beside_the_swedish_original(kalla, page):
+    """Källa ships without a translation backend, so a real answer gets the translation a backend would add."""
+    import httpx
+
+    from app.i18n.catalogue import text
+
+    real = httpx.post(kalla.url + "/api/chat", timeout=60,
+                      json={"message": "Vad är återvandringsbidraget?", "language": "sv"}).json()
+    assert real["status"] == "answered" and real["citations"]
+    cit = real["citations"][0]
+    cit["translation"] = "قدمت مصلحة التوظيف وصندوق التأمينات الاجتماعية والشرطة المساعدة لمصلحة الهجرة في نشر المعلومات."
+    translated = {**real, "language": "ar", "answer_language": "ar", "direction": "rtl", "citations": [cit],
+                  "notices": ["machine_translation"],
+                  "answer": text("answer_intro", "ar") + "\n\n«" + cit["translation"] + "» [1]"}
+    open_widget(page, kalla.url + "/demo")
+    choose_language(page, "ar")
+    page.route("**/api/chat", lambda route: route.fulfill(status=200, content_type="application/json",
+                                                          body=json.dumps(translated)))
+    answer = ask(page, "ما هو دعم العودة؟")
+    expect(answer.locator(".notices")).to_contain_text(text("machine_translation_notice", "ar"))
+    answer.locator("details.src summary").click()
+    pair = answer.locator(".pair")
+    mt, original = pair.locator(":scope > div").nth(0), pair.locator(":scope > div").nth(1)
+    expect(mt).to_have_attribute("dir", "rtl")
+    expect(mt.locator(".badge.mt")).to_have_text(text("machine_translation_label", "ar"))
+    expect(mt.locator(".passage")).to_have_text(cit["translation"])
+    expect(original).to_have_attribute("lang", "sv")
+    expect(original).to_have_attribute("dir", "ltr")
+    expect(original.locator(".label")).to_have_text(text("swedish_original_label", "ar"))
+    expect(original.locator(".passage mark").first).to_be_visible()
+    expect(original.locator(".passage")).to_contain_text(cit["text"][:60])

@@ -48,3 +48,22 @@ def active_in_widget(page: Page) -> dict:
 
 def choose_language(page: Page, code: str) -> None:
     page.locator(f"{W} .bar select").select_option(code)
+
+
+READS_LEFT_TO_RIGHT = """el => {
+  const text = el.firstChild, range = document.createRange();
+  const x = (i) => { range.setStart(text, i); range.setEnd(text, i + 1); return range.getBoundingClientRect().left; };
+  return x(0) < x(text.length - 1);
+}"""
+
+
+def reads_left_to_right(locator) -> bool:
+    """Whether the first character of the element's text is drawn left of its last one."""
+    return locator.evaluate(READS_LEFT_TO_RIGHT)
+
+
+def scroll_to_top_of(locator) -> None:
+    """Scroll the widget's log (or the whole panel on a very low screen) so the element starts at the top."""
+    locator.evaluate("""el => { const log = el.closest('.log'), panel = el.closest('.panel');
+        const s = getComputedStyle(log).overflowY === 'visible' ? panel : log;
+        s.scrollTop += el.getBoundingClientRect().top - s.getBoundingClientRect().top - 8; }""")

@@ -60,10 +60,12 @@ def test_every_staff_page_refuses_anonymous_visitors(staff_app, anonymous, answe
             r = anonymous.get(url)
             assert r.status_code == 303 and r.headers["location"].startswith("/staff/login?next="), (method, path)
         else:   # a same-origin form, but no session
-            r = anonymous.post(url, data={"verdict": "correct", "csrf_token": "x"}, headers={"origin": "https://testserver"})
+            r = anonymous.post(url, data={"verdict": "correct", "csrf_token": "x"},
+                               headers={"origin": "https://testserver"})
             assert r.status_code in (401, 403), (method, path, r.status_code)
         assert answer_id not in r.text and "Krimnet" not in r.text
-        assert r.headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in r.headers["content-security-policy"]
+        assert r.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
         checked += 1
     assert checked >= 9
 
@@ -81,6 +83,9 @@ def test_every_staff_change_refuses_csrf_less_and_cross_site_posts(staff_app, an
         ("empty token", dict(data={**form, "csrf_token": ""}), {}),
         ("another session's token", dict(data={**form, "csrf_token": other.csrf}), {}),
         ("cross-site origin", dict(), {"origin": EVIL}),
+        ("opaque origin", dict(), {"origin": "null"}),              # e.g. a sandboxed frame
+        ("cross-site fetch, own origin claimed", dict(), {"sec-fetch-site": "cross-site",
+                                                          "origin": "https://testserver"}),
         ("cross-site fetch", dict(), {"sec-fetch-site": "cross-site"}),
         ("cross-site referer", dict(), {"referer": EVIL + "/page"}),
     ]

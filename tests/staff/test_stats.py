@@ -12,7 +12,9 @@ from tests.staff.support import add_answer, citation_of
 pytestmark = pytest.mark.integration
 
 
-def row(page: str, label: str) -> list[str]:
+def row(page: str, label: str, after: str = "") -> list[str]:
+    """The cells of the first table row headed `label` (after the text `after`, if given)."""
+    page = page[page.index(after):] if after else page
     m = re.search(rf'<tr><th scope="row">{re.escape(label)}</th>(.*?)</tr>', page, re.S)
     assert m, f"no table row {label!r}"
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", m.group(1), re.S)]
@@ -42,6 +44,12 @@ def test_stats_by_language_and_site_and_their_change_after_reviews(staff_app, ad
     assert "stats-b" not in re.findall(r'<th scope="row">([^<]*)</th>', page)
     day = (dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=2)).isoformat()
     assert row(page, day) == ["0", "1", "0", "0", "0", "1"]   # answered, no answer, handoff, crisis, rejected, all
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    by_language = "Answers per day by language as a table"
+    assert re.findall(r'<th scope="col">([^<]*)</th>', page[page.index(by_language):])[1:3] == ["Swedish (sv)",
+                                                                                                "Arabic (ar)"]
+    assert row(page, day, after=by_language) == ["0", "1"] and row(page, today, after=by_language) == ["4", "1"]
+    assert row(page, day, after="Answers per day by site as a table") == ["1"]
 
     assert admin.post(f"/staff/answers/{sv1}/review", data={
         "verdict": "correct", "citation-0-verdict": "supported", "citation-1-verdict": "partly"}).status_code == 303
@@ -58,7 +66,10 @@ def test_stats_by_language_and_site_and_their_change_after_reviews(staff_app, ad
 def test_charts_are_server_drawn_svg_with_text_alternatives(admin):
     page = admin.get("/staff/stats").text
     svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
-    assert len(svgs) >= 6
+    assert len(svgs) >= 8
+    titles = [re.search(r"<title id=[^>]*>([^<]*)</title>", svg).group(1) for svg in svgs]
+    assert {"Answers per day, by status", "Answers per day, by language", "Answers per day, by site",
+            "Rates by language", "Rates by site"} <= set(titles)
     for svg in svgs:
         assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
     assert "<script" not in page and " src=" not in page                  # no script, nothing loaded from anywhere

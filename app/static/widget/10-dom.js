@@ -41,13 +41,18 @@ function telHref(phone) {
   return /^\+?\d{2,15}$/.test(digits) ? "tel:" + digits : null;
 }
 
-/* Numbers and Latin names keep their order inside right-to-left text (Unicode isolates). */
-function isolate(text) {
-  return "\u2068" + text + "\u2069";
-}
-
 function fmt(template, values) {
   return String(template || "").replace(/\{(\w+)\}/g, (m, k) => (values && k in values ? String(values[k]) : m));
+}
+
+/* A catalogue text with nodes in its {placeholders}: "Ring {phone}" with the number as an element. */
+function fmtNodes(template, nodes) {
+  return String(template || "").split(/\{(\w+)\}/).map((part, i) => (i % 2 ? nodes[part] || "{" + part + "}" : part));
+}
+
+/* Phone numbers read left to right in every language ("0771-235 235" must not turn into "235 235-0771"). */
+function number(text) {
+  return h("span", { dir: "ltr", class: "num" }, String(text));
 }
 
 function uid(prefix) {

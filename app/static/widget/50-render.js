@@ -39,7 +39,7 @@ function renderAnswer(ui, item) {
   const tools = h("div", { class: "tools" });
   const speakBtn = readAloudButton(ui, data);
   if (speakBtn) tools.append(speakBtn);
-  if (data.id && data.status !== "rejected") tools.append(feedbackBlock(ui, item));
+  if (data.id && !["rejected", "crisis"].includes(data.status)) tools.append(feedbackBlock(ui, item));
   if (tools.childNodes.length) art.append(tools);
   return art;
 }
@@ -52,8 +52,9 @@ function answerText(ui, data, nCitations, onRef, skip) {
   const box = h("div", { class: "text" });
   for (const line of String(data.answer || "").split("\n")) {
     if (!line.trim() || line.trim() === "—" || (skip || []).includes(line.trim())) continue;
-    const quoteLang = data.answer_language || data.language;
-    const p = h("p", { dir: "auto", lang: isQuoteLine(line) ? quoteLang : null });
+    const quoteLang = String(data.answer_language || data.language);
+    // Quotes keep the direction of their own language; the frame follows the answer's.
+    const p = isQuoteLine(line) ? h("p", { lang: quoteLang, dir: ui.dirOf(quoteLang) }) : h("p");
     const parts = line.split(/\[(\d{1,2})\]/);
     parts.forEach((part, i) => {
       if (i % 2 === 0) { if (part) p.append(document.createTextNode(part)); return; }
@@ -89,12 +90,12 @@ function sourceBlock(ui, c, n, answerLang) {
     h("span", { class: "stitle" }, ui.t("source_label") + " " + n + ": ", h("bdi", { lang: srcLang }, String(c.title || ""))),
     h("span", { class: "smeta" },
       h("bdi", { lang: srcLang }, String(c.authority || "")),
-      c.published ? [" · ", h("bdi", { dir: "ltr" }, String(c.published))] : null,
+      c.published ? [" · ", h("bdi", { dir: "ltr", class: "date" }, String(c.published))] : null,
       " · ", h("span", { class: "badge " + status }, ui.t("status_" + status))));
   const body = h("div", { class: "sbody" });
   body.append(h("p", { class: "section" },
     ui.t("authority_label") + ": ", h("bdi", { lang: srcLang }, String(c.authority || "")),
-    c.published ? [" · " + ui.t("published_label") + ": ", h("bdi", { dir: "ltr" }, String(c.published))] : null,
+    c.published ? [" · " + ui.t("published_label") + ": ", h("bdi", { dir: "ltr", class: "date" }, String(c.published))] : null,
     c.section ? [" · ", h("bdi", { lang: srcLang }, String(c.section))] : null));
   const original = h("div", { lang: srcLang, dir: ui.dirOf(srcLang) },
     c.translation ? h("p", { class: "label" }, srcLang === "sv" ? ui.t("swedish_original_label") : ui.endonym(srcLang)) : null,
@@ -120,8 +121,8 @@ function contactCard(ui, handoff, crisis) {
   const headId = uid("help");
   const contacts = Array.isArray(handoff.contacts) ? handoff.contacts : [];
   return h("section", { class: "card" + (crisis ? " crisis" : ""), "aria-labelledby": headId },
-    h("h3", { id: headId, dir: "auto" }, crisis ? String(handoff.message || ui.t("contacts_title")) : ui.t("contacts_title")),
-    crisis ? null : h("p", { dir: "auto" }, String(handoff.message || "")),
+    h("h3", { id: headId }, crisis ? String(handoff.message || ui.t("contacts_title")) : ui.t("contacts_title")),
+    crisis ? null : h("p", null, String(handoff.message || "")),
     h("ul", { class: "contacts" }, contacts.map((c) => contactItem(ui, c))));
 }
 
@@ -130,9 +131,9 @@ function contactItem(ui, c) {
   const telAbroad = telHref(c.phone_abroad);
   const url = safeUrl(c.url);
   return h("li", null,
-    h("p", { class: "name", dir: "auto" }, String(c.name || "")),
-    tel ? h("p", null, h("a", { class: "call", href: tel }, fmt(ui.t("call_label"), { phone: isolate(String(c.phone)) }))) : null,
-    telAbroad ? h("p", null, ui.t("contact_phone_abroad") + ": ", h("a", { href: telAbroad, dir: "ltr" }, String(c.phone_abroad))) : null,
+    h("p", { class: "name" }, String(c.name || "")),
+    tel ? h("p", null, h("a", { class: "call", href: tel }, fmtNodes(ui.t("call_label"), { phone: number(c.phone) }))) : null,
+    telAbroad ? h("p", null, ui.t("contact_phone_abroad") + ": ", h("a", { href: telAbroad }, number(c.phone_abroad))) : null,
     url ? h("p", null, ui.t("contact_website") + ": ", h("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, hostOf(url))) : null,
     c.hours ? h("p", null, ui.t("contact_hours") + ": ", h("bdi", null, String(c.hours))) : null);
 }

@@ -57,8 +57,7 @@ class KallaWidget {
       if (saved.choice && (saved.choice === "auto" || this.languages.some((l) => l.code === saved.choice))) {
         this.choice = saved.choice;
       }
-      if (saved.lang && saved.lang !== this.lang) await this.setLanguage(saved.lang);
-      else this.renderLog();
+      if (!(saved.lang && (await this.setLanguage(saved.lang)))) this.renderLog();
     }
   }
 
@@ -154,15 +153,17 @@ class KallaWidget {
     this.applyDirection();
   }
 
+  /* Switch the panel's language; true if it was switched (and the log re-drawn in it). */
   async setLanguage(code) {
-    if (!code || code === this.lang) return;
+    if (!code || code === this.lang) return false;
     let data = this.cache[code];
     if (!data) {
-      try { data = this.unavailable ? await this.api.texts(code) : await this.api.site(code); } catch (e) { return; }
+      try { data = this.unavailable ? await this.api.texts(code) : await this.api.site(code); } catch (e) { return false; }
     }
     this.useTexts(data);
     this.relabel();
     this.renderLog();
+    return true;
   }
 
   async choose(value) {
@@ -242,8 +243,8 @@ class KallaWidget {
     this.items.push(item);
     const follow = item.kind === "a" && this.choice === "auto" && item.data.language !== this.lang &&
       this.languages.some((l) => l.code === item.data.language);
-    if (follow) await this.setLanguage(item.data.language);   // asked in Arabic: the panel turns Arabic
-    else this.log.append(this.renderItem(item));
+    // Asked in Arabic with "Automatic": the panel turns Arabic (and re-draws the log, new answer included).
+    if (!(follow && (await this.setLanguage(item.data.language)))) this.log.append(this.renderItem(item));
     this.save();
     this.busy = false;
     const last = this.log.lastElementChild;

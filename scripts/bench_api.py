@@ -1,0 +1,362 @@
+#!/usr/bin/env python3
+"""Benchmark the HTTP API the way residents meet it, against the goals of issue 7.
+
+Starts the service exactly as the README does (scripts/run.sh, on a free port via KALLA_PORT), with 1
+and then several uvicorn workers, and asks a fixed multilingual question set (answered, no-answer and
+handoff questions in 16 languages) at concurrency 1, 4 and 16. Reports latency p50/p95/p99 per answer
+status, throughput, errors, peak RSS per worker and cold start; and, in the same run, the time to embed
+the same questions alone (the floor for any answer). Prints a table and writes bench/api.json.
+
+    python scripts/bench_api.py                       # workers 1 and 2, concurrency 1, 4, 16
+    python scripts/bench_api.py --workers 1 2 3 --rounds 3
+
+Only the standard library is needed here; the embedding floor runs in .venv's Python (made by run.sh).
+Rate limits are raised for the run (one client sends everything); translation is off (KALLA_TRANSLATION=none).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_PY = ROOT / ".venv" / "bin" / "python"
+GOALS = {"p50_vs_floor": 1.5, "p95_ms_c1": 80.0, "rps_c16": 40.0, "rss_mb": 400.0, "cold_start_s": 3.0}
+
+# Questions that should get no answer (off-topic or not in the corpus) and ones that should be handed to
+# Migrationsverket (a personal case). The answerable ones come from tests/data/eval_corpus_multilingual.jsonl.
+NO_ANSWER = [
+    ("Vad blir vädret i Stockholm i morgon?", "sv"), ("What is the weather in Stockholm tomorrow?", "en"),
+    ("Какая погода будет завтра в Стокгольме?", "ru"), ("ما هو الطقس في ستوكهولم غدا؟", "ar"),
+    ("Yarın Stockholm'de hava nasıl olacak?", "tr"), ("¿Qué tiempo hará mañana en Estocolmo?", "es"),
+    ("Quel temps fera-t-il demain à Stockholm ?", "fr"), ("Hur bokar jag en tvättid i min bostadsrätt?", "sv"),
+]
+HANDOFF = [
+    ("Mitt ärende hos Migrationsverket har dragit ut på tiden. Kan ni se om jag får återvandringsbidrag?", "sv"),
+    ("I applied for the return grant last month. Can you check my application and tell me if I will get it?", "en"),
+    ("قدمت طلبًا للحصول على منحة العودة. هل يمكنك التحقق من طلبي وإخباري إذا كنت سأحصل عليها؟", "ar"),
+    ("من درخواست کمک هزینه بازگشت داده‌ام. آیا می‌توانید پرونده من را بررسی کنید؟", "fa"),
+    ("Я подал заявление на пособие для возвращения. Можете проверить моё дело?", "ru"),
+    ("Waxaan codsaday lacagta dib u laabashada. Ma ii eegi kartaa kiiskayga?", "so"),
+    ("Geri dönüş yardımı için başvurdum. Başvurumu kontrol edip alıp almayacağımı söyler misiniz?", "tr"),
+    ("Should I go back to my country or stay in Sweden? What would you do in my situation?", "en"),
+]
+
+
+def question_set(per_language: int) -> list[dict]:
+    rows = [json.loads(line) for line in (ROOT / "tests/data/eval_corpus_multilingual.jsonl").open(encoding="utf-8")]
+    out, seen = [], {}
+    for r in rows:
+        if seen.get(r["language"], 0) < per_language:
+            seen[r["language"]] = seen.get(r["language"], 0) + 1
+            out.append({"message": r["question"], "language": r["language"], "kind": "answerable"})
+    out += [{"message": m, "language": lang, "kind": "no_answer"} for m, lang in NO_ANSWER]
+    out += [{"message": m, "language": lang, "kind": "handoff"} for m, lang in HANDOFF]
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    v = sorted(values)
+    k = (len(v) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+
+def get(port: int, path: str, timeout: float = 2.0) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def wait_ready(port: int, proc: subprocess.Popen, timeout: float) -> float:
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the service exited with {proc.returncode} before it was ready")
+        try:
+            if get(port, "/readyz")[0] == 200:
+                return time.perf_counter() - t0
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise TimeoutError("the service did not become ready")
+
+
+def service_env(port: int, db: Path) -> dict:
+    return {**os.environ, "KALLA_PORT": str(port), "KALLA_DATABASE_URL": f"sqlite:///{db}",
+            "KALLA_RATE_LIMIT_CLIENT": "1000000/minute", "KALLA_RATE_LIMIT_SITE": "1000000/minute",
+            "KALLA_TRANSLATION": "none", "PYTHONUNBUFFERED": "1"}
+
+
+class Service:
+    """scripts/run.sh (or the bare uvicorn command it ends in) in its own process group."""
+
+    def __init__(self, cmd: list[str], env: dict, log: Path) -> None:
+        self.log = log.open("ab")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+
+    def workers(self) -> list[int]:
+        """The processes that serve requests: uvicorn's children when it has several workers, else itself."""
+        return _children(self.proc.pid) or [self.proc.pid]
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return [c for c in out if "resource_tracker" not in _cmdline(c)]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def rss_mb(pid: int, field: str = "VmHWM") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def load(port: int, questions: list[dict], concurrency: int, total: int) -> dict:
+    """Send `total` questions with `concurrency` keep-alive connections; every reply is checked."""
+    lock = threading.Lock()
+    next_i = [0]
+    samples: list[tuple[str, float]] = []
+    errors: list[str] = []
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                i = next_i[0]
+                next_i[0] += 1
+            if i >= total:
+                break
+            q = questions[i % len(questions)]
+            body = json.dumps({"message": q["message"], "language": q["language"]}).encode()
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", "/api/chat", body=body, headers={"content-type": "application/json"})
+                r = conn.getresponse()
+                data = r.read()
+                ms = (time.perf_counter() - t0) * 1000
+                if r.status != 200:
+                    errors.append(f"HTTP {r.status}: {data[:120]!r}")
+                    continue
+                status = json.loads(data)["status"]
+                with lock:
+                    samples.append((status, ms))
+            except Exception as exc:  # noqa: BLE001 - every failure is an error in the report
+                errors.append(f"{type(exc).__name__}: {exc}")
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    by_status: dict[str, list[float]] = {}
+    for status, ms in samples:
+        by_status.setdefault(status, []).append(ms)
+    every = [ms for _, ms in samples]
+    summary = lambda v: {"n": len(v), "p50_ms": round(pct(v, 50), 1), "p95_ms": round(pct(v, 95), 1),  # noqa: E731
+                         "p99_ms": round(pct(v, 99), 1), "mean_ms": round(statistics.fmean(v), 1) if v else None}
+    return {"concurrency": concurrency, "requests": total, "ok": len(samples), "errors": len(errors),
+            "error_examples": errors[:5], "wall_s": round(wall, 2), "rps": round(len(samples) / wall, 1),
+            "all": summary(every), "by_status": {s: summary(v) for s, v in sorted(by_status.items())}}
+
+
+FLOOR_CODE = r"""
+import json, sys, time
+sys.path.insert(0, ".")
+from app.index.embedders import make_embedder
+from app.config import get_settings
+s = get_settings()
+e = make_embedder(s.embedder, s.embedder_model)
+qs = json.load(sys.stdin)
+for q in qs[:5]:
+    e.encode([q], kind="query")
+dense, both = [], []
+for q in qs:
+    t0 = time.perf_counter(); e.encode([q], kind="query"); t1 = time.perf_counter()
+    if hasattr(e, "query_sparse"):
+        e.query_sparse(q)
+    t2 = time.perf_counter()
+    dense.append((t1 - t0) * 1000); both.append((t2 - t0) * 1000)
+print(json.dumps({"embedder": e.id, "dense_ms": dense, "dense_and_sparse_ms": both}))
+"""
+
+
+def embedding_floor(questions: list[dict], rounds: int) -> dict:
+    texts = [q["message"] for q in questions] * rounds
+    out = subprocess.run([str(VENV_PY), "-c", FLOOR_CODE], cwd=ROOT, input=json.dumps(texts), text=True,
+                         capture_output=True, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"embedder": data["embedder"], "n": len(texts),
+            "dense": {"p50_ms": round(pct(data["dense_ms"], 50), 2), "p95_ms": round(pct(data["dense_ms"], 95), 2)},
+            "dense_and_sparse": {"p50_ms": round(pct(data["dense_and_sparse_ms"], 50), 2),
+                                 "p95_ms": round(pct(data["dense_and_sparse_ms"], 95), 2)}}
+
+
+def cold_starts(tmp: Path, repeat: int) -> dict:
+    """Seconds from launch to /readyz 200: the README's command, and the bare server it execs."""
+    out: dict[str, list[float]] = {"run_sh_s": [], "server_s": []}
+    for _ in range(repeat):
+        for key, cmd in (("run_sh_s", ["scripts/run.sh"]),
+                         ("server_s", [str(VENV_PY), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"])):
+            port = free_port()
+            cmd = cmd + (["--port", str(port)] if key == "server_s" else [])
+            svc = Service(cmd, service_env(port, tmp / "cold.db"), tmp / "service.log")
+            try:
+                out[key].append(round(wait_ready(port, svc.proc, 600), 2))
+            finally:
+                svc.stop()
+    return {k: {"runs": v, "median": round(statistics.median(v), 2)} for k, v in out.items()}
+
+
+def bench_workers(workers: int, questions: list[dict], levels: list[int], rounds: int, tmp: Path) -> dict:
+    port = free_port()
+    args = ["--workers", str(workers)] if workers > 1 else []
+    svc = Service(["scripts/run.sh", *args], service_env(port, tmp / f"bench-w{workers}.db"), tmp / "service.log")
+    try:
+        ready_s = wait_ready(port, svc.proc, 600)
+        # several workers: wait until every one has loaded (each answers /readyz only when ready)
+        time.sleep(1.0)
+        warm = load(port, questions, max(levels), len(questions) * workers)
+        runs = [load(port, questions, c, len(questions) * rounds * max(1, c // 4 + 1)) for c in levels]
+        pids = svc.workers()
+        rss = {str(p): {"peak_mb": round(rss_mb(p), 1), "now_mb": round(rss_mb(p, "VmRSS"), 1)} for p in pids}
+    finally:
+        svc.stop()
+    return {"workers": workers, "ready_s": round(ready_s, 2), "warmup_errors": warm["errors"], "levels": runs,
+            "rss_per_worker": rss, "max_peak_rss_mb": max(v["peak_mb"] for v in rss.values())}
+
+
+def print_report(report: dict) -> None:
+    floor = report["embedding_floor"]
+    print(f"\nKälla API benchmark — {report['machine']['cpus']} CPUs, load avg before {report['machine']['loadavg_before']}"
+          f", after {report['machine']['loadavg_after']}; {len(report['questions'])} questions in "
+          f"{len({q['language'] for q in report['questions']})} languages")
+    print(f"embedding floor ({floor['embedder']}, one question at a time): dense p50 {floor['dense']['p50_ms']} ms, "
+          f"p95 {floor['dense']['p95_ms']} ms; dense + sparse p50 {floor['dense_and_sparse']['p50_ms']} ms")
+    print(f"cold start to /readyz 200: scripts/run.sh {report['cold_start']['run_sh_s']['median']} s, "
+          f"server alone {report['cold_start']['server_s']['median']} s")
+    head = f"{'workers':>7} {'conc':>4} {'req':>5} {'err':>3} {'rps':>6} {'p50':>7} {'p95':>7} {'p99':>7}  per status (n p50/p95 ms)"
+    print("\n" + head + "\n" + "-" * len(head))
+    for w in report["runs"]:
+        for lv in w["levels"]:
+            per = "  ".join(f"{s} {v['n']} {v['p50_ms']}/{v['p95_ms']}" for s, v in lv["by_status"].items())
+            print(f"{w['workers']:>7} {lv['concurrency']:>4} {lv['requests']:>5} {lv['errors']:>3} {lv['rps']:>6} "
+                  f"{lv['all']['p50_ms']:>7} {lv['all']['p95_ms']:>7} {lv['all']['p99_ms']:>7}  {per}")
+        print(f"{'':>7} peak RSS per worker (MB): " + ", ".join(f"{v['peak_mb']}" for v in w["rss_per_worker"].values()))
+    print("\ngoals:")
+    for g in report["goals"]:
+        print(f"  [{'ok' if g['met'] else 'MISSED'}] {g['goal']}: {g['measured']}")
+
+
+def evaluate(report: dict) -> list[dict]:
+    one = next(w for w in report["runs"] if w["workers"] == 1)
+    c1 = next(lv for lv in one["levels"] if lv["concurrency"] == 1)
+    floor = report["embedding_floor"]["dense"]["p50_ms"]
+    best16 = max((lv for w in report["runs"] for lv in w["levels"] if lv["concurrency"] == 16), key=lambda lv: lv["rps"])
+    best_w = next(w["workers"] for w in report["runs"] if best16 in w["levels"])
+    rss = max(w["max_peak_rss_mb"] for w in report["runs"])
+    cold = report["cold_start"]["server_s"]["median"]
+    return [
+        {"goal": f"p50 ≤ {GOALS['p50_vs_floor']} × embedding floor (c=1, 1 worker)",
+         "measured": f"{c1['all']['p50_ms']} ms = {c1['all']['p50_ms'] / floor:.2f} × {floor} ms",
+         "met": c1["all"]["p50_ms"] <= GOALS["p50_vs_floor"] * floor},
+        {"goal": f"p95 ≤ {GOALS['p95_ms_c1']:.0f} ms (c=1, 1 worker)", "measured": f"{c1['all']['p95_ms']} ms",
+         "met": c1["all"]["p95_ms"] <= GOALS["p95_ms_c1"]},
+        {"goal": f"≥ {GOALS['rps_c16']:.0f} answers/s at c=16 with 0 errors",
+         "measured": f"{best16['rps']}/s with {best_w} worker(s), {best16['errors']} errors",
+         "met": best16["rps"] >= GOALS["rps_c16"] and best16["errors"] == 0},
+        {"goal": f"≤ {GOALS['rss_mb']:.0f} MB peak RSS per worker", "measured": f"{rss} MB", "met": rss <= GOALS["rss_mb"]},
+        {"goal": f"cold start with a built index ≤ {GOALS['cold_start_s']:.0f} s (server to /readyz)",
+         "measured": f"{cold} s (run.sh incl. set-up check: {report['cold_start']['run_sh_s']['median']} s)",
+         "met": cold <= GOALS["cold_start_s"]},
+    ]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
+    ap.add_argument("--per-language", type=int, default=3, help="answerable questions per language")
+    ap.add_argument("--rounds", type=int, default=2, help="passes over the question set at concurrency 1")
+    ap.add_argument("--cold-starts", type=int, default=3)
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "api.json")
+    args = ap.parse_args()
+    questions = question_set(args.per_language)
+    t_setup = time.perf_counter()
+    subprocess.run(["scripts/bootstrap.sh"], cwd=ROOT, check=True)   # what run.sh does first; not part of cold start
+    setup_s = time.perf_counter() - t_setup
+    report = {"date": dt.datetime.now().isoformat(timespec="seconds"),
+              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                          "loadavg_before": [round(x, 2) for x in os.getloadavg()]},
+              "setup_s": round(setup_s, 1), "questions": questions}
+    with tempfile.TemporaryDirectory(prefix="kalla-bench-") as tmp:
+        tmp = Path(tmp)
+        report["embedding_floor"] = embedding_floor(questions, args.rounds)
+        report["cold_start"] = cold_starts(tmp, args.cold_starts)
+        report["runs"] = []
+        for w in args.workers:
+            print(f"[bench] {w} worker(s)…", flush=True)
+            report["runs"].append(bench_workers(w, questions, args.concurrency, args.rounds, tmp))
+    report["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    report["goals"] = evaluate(report)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_report(report)
+    print(f"\nwritten: {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
