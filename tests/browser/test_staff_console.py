@@ -81,6 +81,13 @@ def test_staff_member_logs_in_reviews_an_answer_and_sees_the_stats_change(kalla,
     assert page.evaluate(AXE_RUN) == []
     page.screenshot(path=str(screenshots / "staff_stats.png"), full_page=True)
 
+    page.get_by_role("link", name="Corpus").click()
+    expect(page.get_by_role("heading", name="Corpus and index")).to_be_visible()
+    expect(page.get_by_text("Only administrators can rebuild the index.")).to_be_visible()
+    page.get_by_role("link", name=body["citations"][0]["title"]).first.click()
+    expect(page.locator(f'li[id="p-{body["citations"][0]["passage_id"]}"]')).to_be_visible()
+    page.screenshot(path=str(screenshots / "staff_document.png"), full_page=False)
+
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/staff/login$"))
     page.goto(kalla.url + "/staff")
