@@ -1,7 +1,9 @@
 """Cross-lingual retrieval per language: recall@3 of the corpus eval questions in all 16 languages,
 without and with the glossary's lexical expansion (the gain measure), plus language ID accuracy.
 
-Usage: python scripts/eval_multilingual.py [--data tests/data/eval_corpus_multilingual.jsonl] [--json bench/multilingual.json]
+Usage: python scripts/eval_multilingual.py [--data tests/data/eval_corpus_multilingual.jsonl]
+           [--xquad ../shared/data/xquad] [--json bench/multilingual.json]
+With --xquad it also prints the XQuAD table (scripts/eval_xquad.py), so one run gives all three tables.
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=Path("tests/data/eval_corpus_multilingual.jsonl"))
     ap.add_argument("--langid", type=Path, default=Path("tests/data/langid.jsonl"))
     ap.add_argument("--langid-holdout", type=Path, default=Path("tests/data/langid_holdout.jsonl"))
+    ap.add_argument("--xquad", type=Path, help="folder with xquad.ar.json and xquad.en.json")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     s = get_settings()
@@ -68,10 +71,16 @@ def main() -> None:
     mean = lambda d: sum(d.values()) / len(d)
     print(f"| **all** | | {lid['overall']:.1%} | {fmt(hold['overall']) if hold else '–'} | {mean(plain):.3f} | "
           f"{mean(expanded):.3f} | {mean(expanded) - mean(plain):+.3f} |")
+    xquad = None
+    if args.xquad:
+        from eval_xquad import run as run_xquad
+
+        print()
+        xquad = run_xquad(args.xquad, embedder)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"recall@3": plain, "recall@3_glossary": expanded,
-                                         "langid": lid, "langid_holdout": hold}, ensure_ascii=False, indent=2))
+        args.json.write_text(json.dumps({"recall@3": plain, "recall@3_glossary": expanded, "langid": lid,
+                                         "langid_holdout": hold, "xquad": xquad}, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

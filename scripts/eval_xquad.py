@@ -38,16 +38,11 @@ def recall(q: np.ndarray, p: np.ndarray, gold: list[int]) -> dict[str, float]:
     return {"recall@1": float((order[:, :1] == g).any(1).mean()), "recall@5": float((order[:, :5] == g).any(1).mean())}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--data", type=Path, required=True)
-    ap.add_argument("--json", type=Path)
-    args = ap.parse_args()
-    s = get_settings()
+def run(folder: Path, emb) -> dict:
+    """Print the XQuAD table and return its figures."""
     t0 = time.perf_counter()
-    emb = make_embedder(s.embedder, s.embedder_model)
-    en_p, en_q, gold = load(args.data / "xquad.en.json")
-    ar_p, ar_q, gold_ar = load(args.data / "xquad.ar.json")
+    en_p, en_q, gold = load(folder / "xquad.en.json")
+    ar_p, ar_q, gold_ar = load(folder / "xquad.ar.json")
     assert gold == gold_ar and len(en_p) == len(ar_p), "XQuAD files are parallel"
     vec = {"en_p": emb.encode(en_p, "passage"), "ar_p": emb.encode(ar_p, "passage"),
            "en_q": emb.encode(en_q, "query"), "ar_q": emb.encode(ar_q, "query")}
@@ -61,6 +56,16 @@ def main() -> None:
     print("| direction | recall@1 | recall@5 |\n|---|---|---|")
     for name, r in rows.items():
         print(f"| {name} | {r['recall@1']:.3f} | {r['recall@5']:.3f} |")
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, required=True)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    s = get_settings()
+    rows = run(args.data, make_embedder(s.embedder, s.embedder_model))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(rows, indent=2))
