@@ -93,7 +93,9 @@ def database_url(request, tmp_path_factory) -> str:
 def settings(built_index, corpus_dir, database_url):
     from app.config import Settings
 
-    return Settings(index_dir=built_index, corpus_dir=corpus_dir, database_url=database_url)
+    # One test client asks many questions from one address: the rate limits have their own tests.
+    return Settings(index_dir=built_index, corpus_dir=corpus_dir, database_url=database_url,
+                    rate_limit_enabled=False, cache_dir=built_index.parent / "cache")
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ deadline is cancelled before it starts.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -22,8 +23,10 @@ from app.pipeline.sanitize import clean_message
 
 log = logging.getLogger("kalla.deadline")
 
-# Enough for the anyio thread pool's 40 request threads to each have an answer running.
-_POOL = ThreadPoolExecutor(max_workers=40, thread_name_prefix="kalla-answer")
+# Small on purpose: the model runs one question at a time per process (its lock), so more threads only
+# wait; queued questions whose deadline passes are cancelled before they start (load shedding), and a
+# few stuck steps still leave threads free. Fewer threads also keep memory flat under bursts.
+_POOL = ThreadPoolExecutor(max_workers=max(4, 4 * (os.cpu_count() or 1)), thread_name_prefix="kalla-answer")
 
 
 def answer_with_deadline(state, question: Question, site_contact: Contact | None = None,

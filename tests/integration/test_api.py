@@ -23,9 +23,12 @@ def test_chat_answer_shape(client):
     assert c["translation"] is None
 
 
-def test_chat_off_topic_gives_no_answer_and_handoff(client):
+def test_chat_off_topic_says_what_kalla_can_help_with(client):
+    from app.i18n.catalogue import text
+
     body = client.post("/api/chat", json={"message": "What is the weather in Stockholm tomorrow?"}).json()
-    assert body["status"] == "no_answer" and body["handoff"]["contacts"][0]["phone"] == "0771-235 235"
+    assert body["status"] == "no_answer" and not body["citations"]
+    assert body["answer"] == text("out_of_scope", "en")
 
 
 @pytest.mark.parametrize("payload, needle", [
