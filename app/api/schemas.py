@@ -41,7 +41,8 @@ class HandoffOut(BaseModel):
     contacts: list[ContactOut]
 
 
-class CitationOut(BaseModel):
+class PassageFields(BaseModel):
+    """A passage with its document's metadata, as every endpoint that shows one gives it."""
     passage_id: str
     document_id: str
     title: str
@@ -52,6 +53,9 @@ class CitationOut(BaseModel):
     status: Literal["current", "superseded", "context"]
     language: str
     text: str = Field(description="The whole passage.")
+
+
+class CitationOut(PassageFields):
     quote: str = Field(description="The sentences of the passage the answer uses.")
     translation: str | None = Field(None, description="Machine translation of the quote, when one was made.")
 
@@ -68,20 +72,10 @@ class ChatResponse(BaseModel):
     notices: list[str]
 
 
-class SearchHit(BaseModel):
-    passage_id: str
+class SearchHit(PassageFields):
     score: float
     dense: float
     lexical: float
-    document_id: str
-    title: str
-    authority: str
-    url: str
-    section: str
-    published: str
-    status: str
-    language: str
-    text: str
 
 
 class SearchResponse(BaseModel):
@@ -89,18 +83,8 @@ class SearchResponse(BaseModel):
     hits: list[SearchHit]
 
 
-class PassageResponse(BaseModel):
-    passage_id: str
-    document_id: str
-    title: str
-    authority: str
-    url: str
-    section: str
-    published: str
-    status: str
-    language: str
+class PassageResponse(PassageFields):
     provenance: str = ""
-    text: str
     sentences: list[str]
     neighbours: list[dict]
 

@@ -6,6 +6,7 @@ import getpass
 import sys
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.config import Settings
 from app.staff.audit import audit
@@ -40,7 +41,11 @@ def _password(from_stdin: bool) -> str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    migrate(settings.database_url)
+    try:
+        migrate(settings.database_url)
+    except SQLAlchemyError as exc:
+        print(f"error: cannot reach the database ({type(exc).__name__}); check KALLA_DATABASE_URL", file=sys.stderr)
+        return 3
     engine = make_engine(settings.database_url)
     Session = session_factory(engine)
     try:
