@@ -159,7 +159,17 @@ def rss_mb(pid: int, field: str = "VmHWM") -> float:
     return float("nan")
 
 
-def load(port: int, questions: list[dict], concurrency: int, total: int) -> dict:
+def cpu_seconds(pids: list[int]) -> float:
+    """user + system CPU time of the serving processes (robust to other load on the machine)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def load(port: int, questions: list[dict], concurrency: int, total: int, pids: list[int] | None = None) -> dict:
     """Send `total` questions with `concurrency` keep-alive connections; every reply is checked."""
     lock = threading.Lock()
     next_i = [0]
@@ -195,12 +205,14 @@ def load(port: int, questions: list[dict], concurrency: int, total: int) -> dict
         conn.close()
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    cpu0 = cpu_seconds(pids) if pids else None
     t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
+    cpu = cpu_seconds(pids) - cpu0 if pids else None
     by_status: dict[str, list[float]] = {}
     for status, ms in samples:
         by_status.setdefault(status, []).append(ms)
@@ -209,6 +221,7 @@ def load(port: int, questions: list[dict], concurrency: int, total: int) -> dict
                          "p99_ms": round(pct(v, 99), 1), "mean_ms": round(statistics.fmean(v), 1) if v else None}
     return {"concurrency": concurrency, "requests": total, "ok": len(samples), "errors": len(errors),
             "error_examples": errors[:5], "wall_s": round(wall, 2), "rps": round(len(samples) / wall, 1),
+            "server_cpu_ms_per_answer": round(cpu * 1000 / max(len(samples), 1), 1) if cpu is not None else None,
             "all": summary(every), "by_status": {s: summary(v) for s, v in sorted(by_status.items())}}
 
 
@@ -222,14 +235,15 @@ e = make_embedder(s.embedder, s.embedder_model)
 qs = json.load(sys.stdin)
 for q in qs[:5]:
     e.encode([q], kind="query")
-dense, both = [], []
+dense, both, cpu = [], [], []
 for q in qs:
-    t0 = time.perf_counter(); e.encode([q], kind="query"); t1 = time.perf_counter()
+    c0 = time.process_time(); t0 = time.perf_counter(); e.encode([q], kind="query"); t1 = time.perf_counter()
+    c1 = time.process_time()
     if hasattr(e, "query_sparse"):
         e.query_sparse(q)
     t2 = time.perf_counter()
-    dense.append((t1 - t0) * 1000); both.append((t2 - t0) * 1000)
-print(json.dumps({"embedder": e.id, "dense_ms": dense, "dense_and_sparse_ms": both}))
+    dense.append((t1 - t0) * 1000); both.append((t2 - t0) * 1000); cpu.append((c1 - c0) * 1000)
+print(json.dumps({"embedder": e.id, "dense_ms": dense, "dense_and_sparse_ms": both, "dense_cpu_ms": cpu}))
 """
 
 
@@ -239,7 +253,8 @@ def embedding_floor(questions: list[dict], rounds: int) -> dict:
                          capture_output=True, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     data = json.loads(out.stdout.strip().splitlines()[-1])
     return {"embedder": data["embedder"], "n": len(texts),
-            "dense": {"p50_ms": round(pct(data["dense_ms"], 50), 2), "p95_ms": round(pct(data["dense_ms"], 95), 2)},
+            "dense": {"p50_ms": round(pct(data["dense_ms"], 50), 2), "p95_ms": round(pct(data["dense_ms"], 95), 2),
+                      "cpu_p50_ms": round(pct(data["dense_cpu_ms"], 50), 2)},
             "dense_and_sparse": {"p50_ms": round(pct(data["dense_and_sparse_ms"], 50), 2),
                                  "p95_ms": round(pct(data["dense_and_sparse_ms"], 95), 2)}}
 
@@ -269,8 +284,8 @@ def bench_workers(workers: int, questions: list[dict], levels: list[int], rounds
         # several workers: wait until every one has loaded (each answers /readyz only when ready)
         time.sleep(1.0)
         warm = load(port, questions, max(levels), len(questions) * workers)
-        runs = [load(port, questions, c, len(questions) * rounds * max(1, c // 4 + 1)) for c in levels]
         pids = svc.workers()
+        runs = [load(port, questions, c, len(questions) * rounds * max(1, c // 4 + 1), pids) for c in levels]
         rss = {str(p): {"peak_mb": round(rss_mb(p), 1), "now_mb": round(rss_mb(p, "VmRSS"), 1)} for p in pids}
     finally:
         svc.stop()
@@ -283,18 +298,24 @@ def print_report(report: dict) -> None:
     print(f"\nKälla API benchmark — {report['machine']['cpus']} CPUs, load avg before {report['machine']['loadavg_before']}"
           f", after {report['machine']['loadavg_after']}; {len(report['questions'])} questions in "
           f"{len({q['language'] for q in report['questions']})} languages")
-    print(f"embedding floor ({floor['embedder']}, one question at a time): dense p50 {floor['dense']['p50_ms']} ms, "
-          f"p95 {floor['dense']['p95_ms']} ms; dense + sparse p50 {floor['dense_and_sparse']['p50_ms']} ms")
+    print(f"embedding floor ({floor['embedder']}, one question at a time): dense p50 {floor['dense']['p50_ms']} ms "
+          f"(CPU {floor['dense']['cpu_p50_ms']} ms), p95 {floor['dense']['p95_ms']} ms; dense + sparse p50 "
+          f"{floor['dense_and_sparse']['p50_ms']} ms; OMP_NUM_THREADS={report['machine']['omp_num_threads']}")
     print(f"cold start to /readyz 200: scripts/run.sh {report['cold_start']['run_sh_s']['median']} s, "
           f"server alone {report['cold_start']['server_s']['median']} s")
-    head = f"{'workers':>7} {'conc':>4} {'req':>5} {'err':>3} {'rps':>6} {'p50':>7} {'p95':>7} {'p99':>7}  per status (n p50/p95 ms)"
+    head = (f"{'workers':>7} {'conc':>4} {'req':>5} {'err':>3} {'rps':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'cpu/ans':>7}"
+            "  per status (n p50/p95 ms)")
     print("\n" + head + "\n" + "-" * len(head))
     for w in report["runs"]:
         for lv in w["levels"]:
             per = "  ".join(f"{s} {v['n']} {v['p50_ms']}/{v['p95_ms']}" for s, v in lv["by_status"].items())
             print(f"{w['workers']:>7} {lv['concurrency']:>4} {lv['requests']:>5} {lv['errors']:>3} {lv['rps']:>6} "
-                  f"{lv['all']['p50_ms']:>7} {lv['all']['p95_ms']:>7} {lv['all']['p99_ms']:>7}  {per}")
+                  f"{lv['all']['p50_ms']:>7} {lv['all']['p95_ms']:>7} {lv['all']['p99_ms']:>7} "
+                  f"{lv['server_cpu_ms_per_answer']:>7}  {per}")
         print(f"{'':>7} peak RSS per worker (MB): " + ", ".join(f"{v['peak_mb']}" for v in w["rss_per_worker"].values()))
+    cap = report["capacity"]
+    print(f"\nCPU per answer at c=16: {cap['server_cpu_ms_per_answer_c16']} ms → "
+          f"{cap['answers_per_s_per_dedicated_core']} answers/s per dedicated core")
     print("\ngoals:")
     for g in report["goals"]:
         print(f"  [{'ok' if g['met'] else 'MISSED'}] {g['goal']}: {g['measured']}")
@@ -307,6 +328,10 @@ def evaluate(report: dict) -> list[dict]:
     best16 = max((lv for w in report["runs"] for lv in w["levels"] if lv["concurrency"] == 16), key=lambda lv: lv["rps"])
     best_w = next(w["workers"] for w in report["runs"] if best16 in w["levels"])
     rss = max(w["max_peak_rss_mb"] for w in report["runs"])
+    cpu16 = min(lv["server_cpu_ms_per_answer"] for w in report["runs"] for lv in w["levels"] if lv["concurrency"] == 16)
+    report["capacity"] = {"server_cpu_ms_per_answer_c16": cpu16,
+                          "answers_per_s_per_dedicated_core": round(1000 / cpu16, 1),
+                          "note": "from the service's CPU time, so independent of other load on the machine"}
     cold = report["cold_start"]["server_s"]["median"]
     return [
         {"goal": f"p50 ≤ {GOALS['p50_vs_floor']} × embedding floor (c=1, 1 worker)",
@@ -331,15 +356,20 @@ def main() -> int:
     ap.add_argument("--per-language", type=int, default=3, help="answerable questions per language")
     ap.add_argument("--rounds", type=int, default=2, help="passes over the question set at concurrency 1")
     ap.add_argument("--cold-starts", type=int, default=3)
+    ap.add_argument("--omp-threads", type=int, default=0,
+                    help="OMP_NUM_THREADS for the service and the floor (0 = leave unset, as the README runs it)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "api.json")
     args = ap.parse_args()
+    if args.omp_threads:
+        os.environ["OMP_NUM_THREADS"] = str(args.omp_threads)
     questions = question_set(args.per_language)
     t_setup = time.perf_counter()
     subprocess.run(["scripts/bootstrap.sh"], cwd=ROOT, check=True)   # what run.sh does first; not part of cold start
     setup_s = time.perf_counter() - t_setup
     report = {"date": dt.datetime.now().isoformat(timespec="seconds"),
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                          "loadavg_before": [round(x, 2) for x in os.getloadavg()]},
+                          "loadavg_before": [round(x, 2) for x in os.getloadavg()],
+                          "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "unset")},
               "setup_s": round(setup_s, 1), "questions": questions}
     with tempfile.TemporaryDirectory(prefix="kalla-bench-") as tmp:
         tmp = Path(tmp)

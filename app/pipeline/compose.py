@@ -26,6 +26,7 @@ class Composition:
     passages: list[dict]              # cited passages, best first
     quotes: dict[str, list[str]]      # passage id -> sentences used, in passage order
     conflicts: list[dict]
+    scores: dict[str, float] = None   # passage id -> best cosine with the question (for staff review)
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,11 @@ def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candid
     for rank in used:
         p = passages[rank]
         quotes[p["id"]] = [p["sentences"][j] for r, j in sorted(picked) if r == rank]
-    return Composition(confidence, [passages[r] for r in used], quotes, conflicts)
+    scores = {c.passage["id"]: c.dense for c in cands}
+    cited = [passages[r] for r in used]
+    return Composition(confidence, cited, quotes, conflicts,
+                       {p["id"]: scores.get(p["id"], float(bundle.best_sentence_scores(qvec)[bundle.by_id[p["id"]]]))
+                        for p in cited})
 
 
 def citation(p: dict, quote: list[str], score: float = 0.0) -> Citation:

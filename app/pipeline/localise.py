@@ -44,7 +44,7 @@ def answered(ctx: Context, comp: Composition, translator=None, hours: str = "", 
     answer_language = comp.passages[0]["language"] if comp.passages else lang
     for n, p in enumerate(comp.passages, start=1):
         quote = " ".join(comp.quotes[p["id"]])
-        cit = citation(p, comp.quotes[p["id"]])
+        cit = citation(p, comp.quotes[p["id"]], (comp.scores or {}).get(p["id"], 0.0))
         if p["language"] != lang and translator is not None:
             cit.translation = _translate(translator, quote, p["language"], lang, p["id"])
         numbered.append((n, cit.translation or quote))

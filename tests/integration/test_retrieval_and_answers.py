@@ -37,6 +37,7 @@ def test_answer_quotes_the_cited_passage(pipeline):
         assert c.quote and all(part in c.text for part in c.quote.split(" ") if part)
         assert c.quote in ans.answer or c.quote[:60] in ans.answer
     assert "85" in " ".join(c.quote for c in ans.citations)
+    assert all(0.5 < c.score <= 1.0 for c in ans.citations), "staff see how close each cited passage was"
     assert len(ans.answer.split()) <= 160
     assert set(ans.timings_ms) == {"detect", "guard", "retrieve", "compose", "localise"}
 
