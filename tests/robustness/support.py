@@ -18,7 +18,8 @@ from app.store.models import AnswerRecord
 def make_settings(built_index: Path, corpus_dir: Path, database_url: str, **overrides) -> Settings:
     # High default limits: tests that are not about rate limiting must never meet one.
     values = dict(index_dir=built_index, corpus_dir=corpus_dir, database_url=database_url,
-                  rate_limit_client="100000/minute", rate_limit_site="100000/minute")
+                  rate_limit_client="100000/minute", rate_limit_site="100000/minute",
+                  cache_dir=Path(built_index).parent / "cache")
     values.update(overrides)
     return Settings(**values)
 
