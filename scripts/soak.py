@@ -19,6 +19,7 @@ import json
 import os
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -26,7 +27,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_api import ROOT, Service, free_port, get, pct, question_set, rss_mb, service_env, wait_ready  # noqa: E402
+from bench_api import (ROOT, VENV_PY, Service, free_port, get, pct, question_set, rss_mb,  # noqa: E402
+                       service_env, wait_ready)
 
 WARMUP_S = 60          # memory baseline is taken after the first minute (caches, allocator pools filled)
 SAMPLE_EVERY_S = 10
@@ -80,12 +82,26 @@ def steady_load(port: int, questions: list[dict], rate: float, seconds: float, s
             "p99_ms": round(pct(lat, 99), 1), "max_ms": round(max(lat), 1) if lat else None}
 
 
-def count_rows(db: Path, expected: int, timeout: float = 30) -> int:
+def count_rows(url: str) -> int:
+    """Rows in the answer log (SQLite directly; any other database through .venv's SQLAlchemy)."""
+    if url.startswith("sqlite:///"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            try:
+                return conn.execute("select count(*) from answers").fetchone()[0]
+            except sqlite3.OperationalError:
+                return 0      # not migrated yet
+    code = ("import sys, sqlalchemy as sa; e = sa.create_engine(sys.argv[1]); c = e.connect(); "
+            "print(c.execute(sa.text('select count(*) from answers')).scalar() "
+            "if sa.inspect(e).has_table('answers') else 0)")
+    out = subprocess.run([str(VENV_PY), "-c", code, url], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip())
+
+
+def wait_rows(url: str, expected: int, timeout: float = 30) -> int:
     deadline = time.monotonic() + timeout
     n = -1
     while time.monotonic() < deadline:
-        with sqlite3.connect(db) as conn:
-            n = conn.execute("select count(*) from answers").fetchone()[0]
+        n = count_rows(url)
         if n >= expected:
             return n
         time.sleep(0.5)
@@ -107,15 +123,19 @@ def main() -> int:
     ap.add_argument("--rate", type=float, default=10.0, help="questions per second")
     ap.add_argument("--senders", type=int, default=8, help="client connections")
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--database-url", default="", help="answer log to use (default: a fresh SQLite file); "
+                                                         "rows are counted before and after")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "soak.json")
     args = ap.parse_args()
     questions = question_set(3)
     seconds = args.minutes * 60
     with tempfile.TemporaryDirectory(prefix="kalla-soak-") as tmp:
-        db = Path(tmp) / "soak.db"
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'soak.db'}"
+        rows_before = count_rows(url) if args.database_url else 0
         port = free_port()
         extra = ["--workers", str(args.workers)] if args.workers > 1 else []
-        svc = Service(["scripts/run.sh", *extra], service_env(port, db), Path(tmp) / "service.log")
+        env = {**service_env(port, Path(tmp) / "soak.db"), "KALLA_DATABASE_URL": url}
+        svc = Service(["scripts/run.sh", *extra], env, Path(tmp) / "service.log")
         samples: list[dict] = []
         try:
             wait_ready(port, svc.proc, 600)
@@ -138,27 +158,31 @@ def main() -> int:
             sampler.join()
             samples.append({"t_s": round(time.perf_counter() - t_start, 1),
                             "rss_mb": round(sum(rss_mb(p, "VmRSS") for p in pids), 1)})
-            rows = count_rows(db, result["ok"])
+            rows = wait_rows(url, rows_before + result["ok"]) - rows_before
             log_failures = metric(port, "kalla_answer_log_write_failures")
         finally:
             svc.stop()
     base = [s["rss_mb"] for s in samples if WARMUP_S <= s["t_s"] < WARMUP_S + 60] or [samples[0]["rss_mb"]]
     last = [s["rss_mb"] for s in samples if s["t_s"] >= samples[-1]["t_s"] - 60]
     growth = (statistics.median(last) - statistics.median(base)) / statistics.median(base)
+    half = [s["rss_mb"] for s in samples if seconds / 2 <= s["t_s"] < seconds / 2 + 60] or base
+    growth_second_half = (statistics.median(last) - statistics.median(half)) / statistics.median(half)
     report = {"date": dt.datetime.now().isoformat(timespec="seconds"), "minutes": args.minutes, "rate": args.rate,
-              "workers": args.workers, "cpus": os.cpu_count(), "loadavg_end": [round(x, 2) for x in os.getloadavg()],
+              "workers": args.workers, "cpus": os.cpu_count(), "database": url.split(":", 1)[0], "loadavg_end": [round(x, 2) for x in os.getloadavg()],
               **result, "rows_stored": rows, "answer_log_failures": log_failures,
               "rss_baseline_mb": statistics.median(base), "rss_end_mb": statistics.median(last),
-              "rss_growth_pct": round(growth * 100, 2), "rss_samples": samples}
+              "rss_growth_pct": round(growth * 100, 2),
+              "rss_growth_second_half_pct": round(growth_second_half * 100, 2), "rss_samples": samples}
     checks = [("0 errors", result["errors"] == 0, f"{result['errors']} of {result['sent']}"),
               (f"memory growth < {MAX_GROWTH:.0%}", growth < MAX_GROWTH,
-               f"{report['rss_baseline_mb']} → {report['rss_end_mb']} MB ({report['rss_growth_pct']} %)"),
+               f"{report['rss_baseline_mb']} → {report['rss_end_mb']} MB ({report['rss_growth_pct']} %; "
+               f"second half {report['rss_growth_second_half_pct']} %)"),
               ("every answer stored", rows == result["ok"] and log_failures == 0,
                f"{rows} rows for {result['ok']} answers, {log_failures:.0f} log failures")]
     report["checks"] = [{"check": c, "ok": ok, "measured": m} for c, ok, m in checks]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"\nKälla soak — {args.minutes:g} min at {args.rate:g}/s, {args.workers} worker(s), "
+    print(f"\nKälla soak — {args.minutes:g} min at {args.rate:g}/s, {args.workers} worker(s), {report['database']}, "
           f"{len(questions)} questions in {len({q['language'] for q in questions})} languages")
     print(f"{'sent':>6} {'ok':>6} {'err':>4} {'late':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'rows':>6} {'RSS MB':>16}")
     print(f"{result['sent']:>6} {result['ok']:>6} {result['errors']:>4} {result['late_over_1s']:>5} {result['p50_ms']:>7} "
