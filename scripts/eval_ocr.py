@@ -58,8 +58,8 @@ def main() -> None:
     corrections, repairer.corrections = repairer.corrections, {}
     lexicon_only = evaluate(args.sample, repairer)
     repairer.corrections = corrections
-    print(f"| tokens | damaged | repaired | repair rate | correct words | broken |")
-    print(f"|---|---|---|---|---|---|")
+    print("| tokens | damaged | repaired | repair rate | correct words | broken |")
+    print("|---|---|---|---|---|---|")
     print(f"| {res['tokens']} | {res['damaged']} | {res['repaired']} | {res['repair_rate']:.1%} | {res['correct']} | {res['broken']} |")
     print(f"\nwithout the hand-checked corrections list (lexicon and rules only): "
           f"{lexicon_only['repair_rate']:.1%} repaired, {lexicon_only['broken']} broken")
