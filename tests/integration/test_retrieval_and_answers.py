@@ -1,5 +1,4 @@
 """The real model on the real corpus: retrieval quality, answers, no-answers, conflicts."""
-import json
 import sys
 from pathlib import Path
 
