@@ -95,15 +95,18 @@ class GuardClassifier:
         return float(sims[i]), np.array(self.exemplar_lang)[mask][i]
 
     def classify(self, text: str, qvec: np.ndarray) -> Verdict:
-        """Patterns first (in CATEGORIES order), then the nearest exemplar category."""
-        for cat in CATEGORIES:
-            lang = self.match_pattern(cat, text)
-            if lang:
-                return Verdict(cat, f"pattern:{lang}", 1.0)
+        """Crisis first (pattern, then exemplar), then the other patterns, then the nearest exemplar category."""
         best = {cat: self.best(qvec, cat) for cat in CATEGORIES + ("in_scope",)}
+        lang = self.match_pattern("crisis", text)
+        if lang:
+            return Verdict("crisis", f"pattern:{lang}", 1.0)
         crisis, crisis_lang = best["crisis"]
         if crisis >= CRISIS_FLOOR and crisis >= max(score for c, (score, _) in best.items() if c != "crisis"):
             return Verdict("crisis", f"exemplar:{crisis_lang}", round(crisis, 4))
+        for cat in CATEGORIES[1:]:
+            lang = self.match_pattern(cat, text)
+            if lang:
+                return Verdict(cat, f"pattern:{lang}", 1.0)
         nearest = max(best, key=lambda c: best[c][0])
         score, lang = best[nearest]
         if nearest in EXEMPLAR_THRESHOLD and score >= EXEMPLAR_THRESHOLD[nearest]:
