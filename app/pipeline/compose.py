@@ -109,6 +109,8 @@ def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candid
         quotes[p["id"]] = [p["sentences"][j] for r, j in sorted(picked) if r == rank]
     scores = {c.passage["id"]: c.dense for c in cands}
     cited = [passages[r] for r in used]
+    # A conflict matters to this answer only when the prevailing passage is what it quotes.
+    conflicts = [c for c in conflicts if c["prevailing"] in {p["id"] for p in cited}]
     return Composition(confidence, cited, quotes, conflicts,
                        {p["id"]: scores.get(p["id"], float(bundle.best_sentence_scores(qvec)[bundle.by_id[p["id"]]]))
                         for p in cited})
