@@ -84,7 +84,7 @@ def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candid
         vecs = bundle.sentence_vectors[start:start + len(p["sentences"])]
         sims = vecs @ qvec if len(vecs) else np.zeros(0)
         for j, sent in enumerate(p["sentences"]):
-            if word_count(sent) < 4:   # list debris and headings are not answers on their own
+            if sum(w.isalpha() for w in sent.split()) < 5:   # list debris, references, headings
                 continue
             overlap = len(q_terms & set(tokens(sent))) / (len(q_terms) or 1)
             scored.append((float(sims[j]) + 0.05 * overlap - 0.004 * rank, rank, j))
