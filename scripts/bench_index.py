@@ -15,6 +15,7 @@ HNSW above KALLA_APPROXIMATE_INDEX_ABOVE passages; the table shows which index e
 
     python scripts/bench_index.py                         # ×1 ×10 real, ×100 assembled, vectors ×300 ×1000
     python scripts/bench_index.py --embed-up-to 100       # ×100 embedded for real too (slow: ~7,500 passages)
+    python scripts/bench_index.py --approximate-above 5000   # ×100 served by HNSW through the whole retrieval
 """
 from __future__ import annotations
 
@@ -259,16 +260,22 @@ def bench_scale(scale: int, real, recorded: RecordingEmbedder | None, embed: boo
     row["retrieval"] = retrieval_latency(bundle, qemb, questions, settings.retrieve_k)
     vectors = bundle.faiss.reconstruct_n(0, bundle.faiss.ntotal)
     row["faiss"] = faiss_compare(np.ascontiguousarray(vectors, dtype=np.float32), qvecs)
+    distinct = np.concatenate([vectors, bundle.sentence_vectors.astype(np.float32)])
     del bundle
     shutil.rmtree(corpus)
-    return row, (emb.seconds / max(texts, 1) if embed else None), vectors
+    return row, (emb.seconds / max(texts, 1) if embed else None), distinct
 
 
-def vector_only(scale: int, base: np.ndarray, qvecs: np.ndarray) -> dict:
+def vector_only(scale: int, per_scale: int, base: np.ndarray, qvecs: np.ndarray) -> dict:
+    """scale × the real corpus's passage count, as noisy copies of every distinct real vector (passages and
+    sentences): FAISS alone, where an approximate index starts to matter."""
+    size = scale * per_scale
     rng = np.random.default_rng(scale)
-    reps = np.tile(base, (scale, 1)) + rng.normal(0, NOISE, (len(base) * scale, base.shape[1])).astype(np.float32)
+    copies = -(-size // len(base))
+    reps = np.tile(base, (copies, 1))[:size]
+    reps = reps + rng.normal(0, NOISE, reps.shape).astype(np.float32)
     reps /= np.linalg.norm(reps, axis=1, keepdims=True)
-    return {"scale": scale, "passages": len(reps), "faiss": faiss_compare(np.ascontiguousarray(reps, np.float32), qvecs)}
+    return {"scale": scale, "passages": size, "faiss": faiss_compare(np.ascontiguousarray(reps, np.float32), qvecs)}
 
 
 def _ef2(f: dict) -> str:
@@ -281,10 +288,14 @@ def main() -> int:
     ap.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     ap.add_argument("--embed-up-to", type=int, default=10, help="largest scale embedded for real")
     ap.add_argument("--vector-scales", type=int, nargs="*", default=[300, 1000])
+    ap.add_argument("--approximate-above", type=int, default=None,
+                    help="passages above which build_index() uses HNSW (default KALLA_APPROXIMATE_INDEX_ABOVE)")
     ap.add_argument("--questions", type=int, default=6, help="questions per language for latency and recall")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "index.json")
     args = ap.parse_args()
     settings = get_settings()
+    if args.approximate_above is not None:
+        settings = settings.model_copy(update={"approximate_index_above": args.approximate_above})
     real = make_embedder(settings.embedder, settings.embedder_model)
     rows = [json.loads(line) for line in (ROOT / "tests/data/eval_corpus_multilingual.jsonl").open(encoding="utf-8")]
     per: dict[str, int] = {}
@@ -305,8 +316,9 @@ def main() -> int:
             rate = r or rate
             results.append(row)
             if base is None:
-                base = vecs     # the smallest real corpus: what the vector-only sizes are grown from
-        vectors = [vector_only(s, base, qvecs) for s in args.vector_scales]
+                base = vecs     # the smallest real build's distinct vectors: what the vector-only sizes grow from
+        vectors = [vector_only(s, results[0]["passages"] // results[0]["scale"], base, qvecs)
+                   for s in args.vector_scales]
     report = {"date": dt.datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(),
               "loadavg": [round(x, 2) for x in os.getloadavg()], "embedder": real.id, "questions": len(questions),
               "approximate_index_above": settings.approximate_index_above,

@@ -93,7 +93,10 @@ def count_rows(url: str) -> int:
     code = ("import sys, sqlalchemy as sa; e = sa.create_engine(sys.argv[1]); c = e.connect(); "
             "print(c.execute(sa.text('select count(*) from answers')).scalar() "
             "if sa.inspect(e).has_table('answers') else 0)")
-    out = subprocess.run([str(VENV_PY), "-c", code, url], capture_output=True, text=True, check=True)
+    out = subprocess.run([str(VENV_PY), "-c", code, url], capture_output=True, text=True)
+    if out.returncode != 0:      # database unreachable: report it, do not lose the run
+        print(f"[soak] cannot count rows: {out.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        return -1
     return int(out.stdout.strip())
 
 
