@@ -50,7 +50,7 @@ def _faiss_index(vectors: np.ndarray, approximate_above: int) -> tuple[faiss.Ind
     if len(vectors) > approximate_above:
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 128
+        index.hnsw.efSearch = 256   # recall@10 0.984 at 22,500 passages (scripts/bench_index.py)
         kind = "hnsw32"
     else:
         index = faiss.IndexFlatIP(dim)
