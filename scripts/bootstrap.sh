@@ -21,4 +21,5 @@ if [ "$want" != "$have" ]; then
   .venv/bin/python -m pip install --quiet -e "$spec"
   echo "$want" > .venv/.kalla-installed
 fi
+.venv/bin/python scripts/build_native.py --if-stale
 .venv/bin/python scripts/build_index.py --if-stale

@@ -44,7 +44,7 @@ class ServiceState:
         s = self.settings
         try:
             if self.embedder is None:
-                self.embedder = make_embedder(s.embedder, s.embedder_model)
+                self.embedder = make_embedder(s.embedder, s.embedder_model, s.fused_query)
             bundle = IndexBundle.load(s.index_dir, s.corpus_dir, self.embedder.id)
             guard = GuardClassifier(self.embedder, cache_dir=s.cache_dir) if s.guard_enabled else None
         except IndexNotReady as exc:

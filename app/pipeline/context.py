@@ -24,6 +24,7 @@ class Context:
     language: str = "sv"
     language_source: str = "default"  # chosen | detected | conversation | site | default
     query_vector: np.ndarray | None = None
+    query_sparse: np.ndarray | None = None   # the question's sparse terms, from the same model pass
     candidates: list[Candidate] = field(default_factory=list)
     answer: Answer | None = None       # set when a step ends the answer early
     notices: list[str] = field(default_factory=list)

@@ -6,8 +6,8 @@ model is weak (app/i18n/glossary.yaml; measured in scripts/eval_multilingual.py)
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,24 +18,41 @@ from app.guard.classifier import strip_marks
 GLOSSARY_FILE = Path(__file__).resolve().parent.parent / "i18n" / "glossary.yaml"
 
 
+KEY = 3   # variants are at least this long; their first characters index them
+
+
 @dataclass(frozen=True)
 class Glossary:
-    entries: tuple[tuple[tuple[str, ...], tuple[re.Pattern, ...]], ...]   # (swedish terms, variant patterns)
+    entries: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]   # (swedish terms, normalised variants)
+    _by_start: dict[str, list[tuple[str, int]]] = field(default_factory=dict, compare=False, repr=False)
+    _key_lengths: list[int] = field(default_factory=list, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for n, (_, variants) in enumerate(self.entries):
+            for v in variants:
+                index[v[:KEY]].append((v, n))
+        self._by_start.update(index)
+        self._key_lengths.extend(sorted({len(k) for k in index}))   # KEY, or shorter after diacritics went
 
     def expand(self, text: str) -> str:
-        """The Swedish terms of every entry whose variants occur in the text (empty when none)."""
+        """The Swedish terms of every entry with a variant at the start of a word (stems may run on:
+        Slavic, Turkish, Somali endings), in glossary order; empty when none. One pass over word starts."""
         low = strip_marks(text.lower())
-        found: list[str] = []
-        for swedish, patterns in self.entries:
-            if any(p.search(low) for p in patterns):
-                found.extend(swedish)
+        hit: set[int] = set()
+        for i, ch in enumerate(low):
+            if i and _is_word(low[i - 1]):
+                continue
+            for size in self._key_lengths:
+                for variant, n in self._by_start.get(low[i:i + size], ()):
+                    if low.startswith(variant, i):
+                        hit.add(n)
+        found = [term for n in sorted(hit) for term in self.entries[n][0]]
         return " ".join(dict.fromkeys(found))
 
 
-def _variant_pattern(variant: str) -> re.Pattern:
-    v = re.escape(strip_marks(variant.lower()))
-    # Word start for scripts with spaces between words; stems may continue (Slavic, Turkish, Somali endings).
-    return re.compile(rf"(?:^|[\s\W]){v}")
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 @lru_cache(maxsize=4)
@@ -48,5 +65,5 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
         swedish = tuple(term.get("sv") or [])
         variants = [v for lang, vs in term.items() if lang != "sv" for v in (vs or []) if len(v) >= 3]
         if swedish and variants:
-            entries.append((swedish, tuple(_variant_pattern(v) for v in variants)))
+            entries.append((swedish, tuple(dict.fromkeys(strip_marks(v.lower()) for v in variants))))
     return Glossary(tuple(entries))

@@ -10,6 +10,7 @@ import re
 
 from app.guard.classifier import GuardClassifier
 from app.i18n.catalogue import text
+from app.index.embedders import encode_question
 from app.pipeline.answer import Contact, Handoff, Status
 from app.pipeline.context import Context
 
@@ -50,7 +51,7 @@ def run(ctx: Context, classifier: GuardClassifier | None, embedder) -> None:
         return
     if classifier is None:
         return
-    ctx.query_vector = embedder.encode([ctx.text], kind="query")[0]   # reused by retrieval
+    ctx.query_vector, ctx.query_sparse = encode_question(embedder, ctx.text)   # reused by retrieval
     verdict = classifier.classify(ctx.text, ctx.query_vector)
     if not verdict.category:
         return

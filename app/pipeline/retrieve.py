@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.index.embedders import Embedder
+from app.index.embedders import Embedder, encode_question
 from app.index.store import IndexBundle
 from app.pipeline.context import Candidate, Context
 
@@ -38,9 +38,10 @@ def _minmax(x: np.ndarray) -> np.ndarray:
 
 
 def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, qvec: np.ndarray | None = None,
-                  lexical_query: str | None = None, fusion: Fusion = DEFAULT_FUSION) -> tuple[list[Candidate], np.ndarray]:
+                  lexical_query: str | None = None, fusion: Fusion = DEFAULT_FUSION,
+                  qsparse: np.ndarray | None = None) -> tuple[list[Candidate], np.ndarray]:
     if qvec is None:
-        qvec = embedder.encode([query], kind="query")[0]
+        qvec, qsparse = encode_question(embedder, query)
     d_idx, _ = bundle.dense_search(qvec, POOL)
     s_idx, _ = bundle.sentence_search(qvec, POOL)
     l_idx, l_scores = bundle.lexical.search(lexical_query or query, POOL)
@@ -52,8 +53,8 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
     lex_of = {int(i): float(s) for i, s in zip(l_idx, l_scores)}
     lexical = np.array([lex_of.get(i, 0.0) for i in pool], dtype=np.float32)
     w_sparse = fusion.sparse
-    if w_sparse and bundle.sparse is not None and hasattr(embedder, "query_sparse"):
-        sparse = bundle.sparse_scores(embedder.query_sparse(query), pool)
+    if w_sparse and bundle.sparse is not None and (qsparse is not None or hasattr(embedder, "query_sparse")):
+        sparse = bundle.sparse_scores(qsparse if qsparse is not None else embedder.query_sparse(query), pool)
     else:
         sparse, w_sparse = np.zeros(len(pool), dtype=np.float32), 0.0
     if fusion.method == "rrf":
@@ -88,8 +89,10 @@ def run(ctx: Context, bundle: IndexBundle, embedder: Embedder, k: int, glossary=
         if extra:
             lexical_query = f"{ctx.text} {extra}"
             ctx.expanded_terms = extra
-    cands, ctx.query_vector = hybrid_search(bundle, embedder, ctx.text, k, qvec=ctx.query_vector,
-                                            lexical_query=lexical_query)
+    if ctx.query_vector is None:
+        ctx.query_vector, ctx.query_sparse = encode_question(embedder, ctx.text)
+    cands, _ = hybrid_search(bundle, embedder, ctx.text, k, qvec=ctx.query_vector, lexical_query=lexical_query,
+                             qsparse=ctx.query_sparse)
     for c in cands:
         if c.passage["language"] == ctx.language:
             c.fused *= SAME_LANGUAGE_BOOST

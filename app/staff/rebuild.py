@@ -67,7 +67,7 @@ class IndexRebuilder:
         staging = target.with_name(f"{target.name}.staff-build")
         try:
             # A fresh embedder: the live one serialises encode() behind a lock, and residents come first.
-            embedder = make_embedder(s.embedder, s.embedder_model)
+            embedder = make_embedder(s.embedder, s.embedder_model, s.fused_query)
             build_index(s.corpus_dir, staging, embedder, s.approximate_index_above)
             bundle = IndexBundle.load(staging, s.corpus_dir, embedder.id)
             if self.state.ready:

