@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from app.datafile import load_yaml
+
 from app.i18n.languages import LANGUAGES, normalise_code
 from app.pipeline.answer import Contact
 
@@ -213,7 +215,7 @@ def parse_sites(data: object, source: str = "sites file") -> dict[str, Site]:
 
 def load_sites(path: Path) -> dict[str, Site]:
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = load_yaml(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SitesError(f"sites file {path} does not exist (setting KALLA_SITES_FILE)") from None
     except yaml.YAMLError as exc:

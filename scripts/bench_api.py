@@ -228,22 +228,20 @@ def load(port: int, questions: list[dict], concurrency: int, total: int, pids: l
 FLOOR_CODE = r"""
 import json, sys, time
 sys.path.insert(0, ".")
-from app.index.embedders import make_embedder
+from app.index.embedders import encode_question, make_embedder
 from app.config import get_settings
 s = get_settings()
-e = make_embedder(s.embedder, s.embedder_model)
+e = make_embedder(s.embedder, s.embedder_model, s.fused_query)
 qs = json.load(sys.stdin)
 for q in qs[:5]:
-    e.encode([q], kind="query")
+    e.encode([q], kind="query"); encode_question(e, q)
 dense, both, cpu = [], [], []
 for q in qs:
-    c0 = time.process_time(); t0 = time.perf_counter(); e.encode([q], kind="query"); t1 = time.perf_counter()
-    c1 = time.process_time()
-    if hasattr(e, "query_sparse"):
-        e.query_sparse(q)
-    t2 = time.perf_counter()
-    dense.append((t1 - t0) * 1000); both.append((t2 - t0) * 1000); cpu.append((c1 - c0) * 1000)
-print(json.dumps({"embedder": e.id, "dense_ms": dense, "dense_and_sparse_ms": both, "dense_cpu_ms": cpu}))
+    t0 = time.perf_counter(); e.encode([q], kind="query"); dense.append((time.perf_counter() - t0) * 1000)
+for q in qs:
+    t0 = time.perf_counter(); encode_question(e, q); both.append((time.perf_counter() - t0) * 1000)
+print(json.dumps({"embedder": e.id, "fused": bool(getattr(e, "_fused", None)), "dense_ms": dense,
+                  "question_ms": both}))
 """
 
 
@@ -252,11 +250,10 @@ def embedding_floor(questions: list[dict], rounds: int) -> dict:
     out = subprocess.run([str(VENV_PY), "-c", FLOOR_CODE], cwd=ROOT, input=json.dumps(texts), text=True,
                          capture_output=True, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     data = json.loads(out.stdout.strip().splitlines()[-1])
-    return {"embedder": data["embedder"], "n": len(texts),
-            "dense": {"p50_ms": round(pct(data["dense_ms"], 50), 2), "p95_ms": round(pct(data["dense_ms"], 95), 2),
-                      "cpu_p50_ms": round(pct(data["dense_cpu_ms"], 50), 2)},
-            "dense_and_sparse": {"p50_ms": round(pct(data["dense_and_sparse_ms"], 50), 2),
-                                 "p95_ms": round(pct(data["dense_and_sparse_ms"], 95), 2)}}
+    return {"embedder": data["embedder"], "n": len(texts), "fused_query": data["fused"],
+            "dense": {"p50_ms": round(pct(data["dense_ms"], 50), 2), "p95_ms": round(pct(data["dense_ms"], 95), 2)},
+            "question": {"p50_ms": round(pct(data["question_ms"], 50), 2),
+                         "p95_ms": round(pct(data["question_ms"], 95), 2)}}
 
 
 def cold_starts(tmp: Path, repeat: int) -> dict:
@@ -298,9 +295,10 @@ def print_report(report: dict) -> None:
     print(f"\nKälla API benchmark — {report['machine']['cpus']} CPUs, load avg before {report['machine']['loadavg_before']}"
           f", after {report['machine']['loadavg_after']}; {len(report['questions'])} questions in "
           f"{len({q['language'] for q in report['questions']})} languages")
-    print(f"embedding floor ({floor['embedder']}, one question at a time): dense p50 {floor['dense']['p50_ms']} ms "
-          f"(CPU {floor['dense']['cpu_p50_ms']} ms), p95 {floor['dense']['p95_ms']} ms; dense + sparse p50 "
-          f"{floor['dense_and_sparse']['p50_ms']} ms; OMP_NUM_THREADS={report['machine']['omp_num_threads']}")
+    print(f"embedding floor ({floor['embedder']}, one question at a time): the question as every answer encodes it "
+          f"(dense + sparse, {'one fused pass' if floor['fused_query'] else 'two passes'}) p50 "
+          f"{floor['question']['p50_ms']} ms, p95 {floor['question']['p95_ms']} ms; dense vector alone p50 "
+          f"{floor['dense']['p50_ms']} ms; OMP_NUM_THREADS={report['machine']['omp_num_threads']}")
     print(f"cold start to /readyz 200: scripts/run.sh {report['cold_start']['run_sh_s']['median']} s, "
           f"server alone {report['cold_start']['server_s']['median']} s")
     head = (f"{'workers':>7} {'conc':>4} {'req':>5} {'err':>3} {'rps':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'cpu/ans':>7}"
@@ -324,7 +322,8 @@ def print_report(report: dict) -> None:
 def evaluate(report: dict) -> list[dict]:
     one = next(w for w in report["runs"] if w["workers"] == 1)
     c1 = next(lv for lv in one["levels"] if lv["concurrency"] == 1)
-    floor = report["embedding_floor"]["dense"]["p50_ms"]
+    floor = report["embedding_floor"]["question"]["p50_ms"]
+    dense_floor = report["embedding_floor"]["dense"]["p50_ms"]
     best16 = max((lv for w in report["runs"] for lv in w["levels"] if lv["concurrency"] == 16), key=lambda lv: lv["rps"])
     best_w = next(w["workers"] for w in report["runs"] if best16 in w["levels"])
     rss = max(w["max_peak_rss_mb"] for w in report["runs"])
@@ -335,7 +334,8 @@ def evaluate(report: dict) -> list[dict]:
     cold = report["cold_start"]["server_s"]["median"]
     return [
         {"goal": f"p50 ≤ {GOALS['p50_vs_floor']} × embedding floor (c=1, 1 worker)",
-         "measured": f"{c1['all']['p50_ms']} ms = {c1['all']['p50_ms'] / floor:.2f} × {floor} ms",
+         "measured": f"{c1['all']['p50_ms']} ms = {c1['all']['p50_ms'] / floor:.2f} × {floor} ms (question "
+                     f"encoding; {c1['all']['p50_ms'] / dense_floor:.2f} × the dense vector alone, {dense_floor} ms)",
          "met": c1["all"]["p50_ms"] <= GOALS["p50_vs_floor"] * floor},
         {"goal": f"p95 ≤ {GOALS['p95_ms_c1']:.0f} ms (c=1, 1 worker)", "measured": f"{c1['all']['p95_ms']} ms",
          "met": c1["all"]["p95_ms"] <= GOALS["p95_ms_c1"]},

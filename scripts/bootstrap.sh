@@ -11,15 +11,26 @@ if [ ! -x .venv/bin/python ]; then
   echo "[bootstrap] creating .venv with $py"
   "$py" -m venv .venv
 fi
-want="$(cat pyproject.toml | sha256sum | cut -c1-16)-${extras}"
-have="$(cat .venv/.kalla-installed 2>/dev/null || true)"
-if [ "$want" != "$have" ]; then
-  echo "[bootstrap] installing dependencies${extras:+ (extras: $extras)}"
+# Re-install only when pyproject.toml changed or an extra is asked for that is not installed yet
+# (so scripts/run.sh after scripts/test.sh does not re-install: installed extras are kept and recorded).
+hash="$(sha256sum pyproject.toml | cut -c1-16)"
+stamp="$(cat .venv/.kalla-installed 2>/dev/null || true)"
+have_hash="${stamp%%-*}"
+have_extras="${stamp#*-}"
+[ "$stamp" = "$have_hash" ] && have_extras=""
+need=0
+[ "$hash" != "$have_hash" ] && need=1 && have_extras=""
+union="$have_extras"
+for e in ${extras//,/ }; do
+  case ",$have_extras," in *",$e,"*) ;; *) need=1; union="${union:+$union,}$e" ;; esac
+done
+if [ "$need" = 1 ]; then
+  echo "[bootstrap] installing dependencies${union:+ (extras: $union)}"
   .venv/bin/python -m pip install --quiet --upgrade pip
   spec="."
-  [ -n "$extras" ] && spec=".[${extras}]"
+  [ -n "$union" ] && spec=".[${union}]"
   .venv/bin/python -m pip install --quiet -e "$spec"
-  echo "$want" > .venv/.kalla-installed
+  echo "$hash-$union" > .venv/.kalla-installed
 fi
 .venv/bin/python scripts/build_native.py --if-stale
 .venv/bin/python scripts/build_index.py --if-stale

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from app.config import Settings
 from app.guard.classifier import GuardClassifier
 from app.pipeline.glossary import load_glossary
+from app.i18n import catalogue
 from app.index.embedders import Embedder, make_embedder
 from app.index.store import IndexBundle, IndexNotReady
 from app.pipeline.pipeline import Pipeline
@@ -47,6 +48,7 @@ class ServiceState:
                 self.embedder = make_embedder(s.embedder, s.embedder_model, s.fused_query)
             bundle = IndexBundle.load(s.index_dir, s.corpus_dir, self.embedder.id)
             guard = GuardClassifier(self.embedder, cache_dir=s.cache_dir) if s.guard_enabled else None
+            catalogue.preload()
         except IndexNotReady as exc:
             self.error = str(exc)
             log.error("index not ready: %s", exc)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from app.datafile import load_yaml
+
 STATUSES = ("current", "superseded", "context")
 REQUIRED = ("id", "title", "authority", "url", "language", "published", "status", "provenance")
 
@@ -44,7 +46,7 @@ def parse_document(text: str, source: str = "<text>") -> Document:
         raise CorpusError(f"{source}: missing YAML front matter (the file must start with '---')")
     try:
         _, head, body = text.split("---", 2)
-        meta = yaml.safe_load(head) or {}
+        meta = load_yaml(head) or {}
     except (ValueError, yaml.YAMLError) as exc:
         raise CorpusError(f"{source}: unreadable front matter: {exc}") from exc
     missing = [k for k in REQUIRED if k not in meta]

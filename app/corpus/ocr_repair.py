@@ -15,7 +15,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+
+from app.datafile import load_yaml
 
 from app.text import fold
 
@@ -132,7 +133,7 @@ def _skeletons(token: str) -> list[str]:
 class OcrRepairer:
     def __init__(self, lexicon: SwedishLexicon | None = None, rules_file: Path = _RULES_FILE) -> None:
         self.lex = lexicon or SwedishLexicon()
-        rules = yaml.safe_load(rules_file.read_text(encoding="utf-8"))
+        rules = load_yaml(rules_file.read_text(encoding="utf-8"))
         self.context_rules = [
             {**r, "prev_re": re.compile(r["prev"]) if "prev" in r else None,
              "next_re": re.compile(r["next"]) if "next" in r else None}

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
+
+from app.datafile import load_yaml
 
 log = logging.getLogger("kalla.guard")
 RULES_FILE = Path(__file__).with_name("rules.yaml")
@@ -42,7 +43,7 @@ class Verdict:
 class GuardClassifier:
     def __init__(self, embedder, rules_file: Path = RULES_FILE, cache_dir: Path | None = None) -> None:
         raw = rules_file.read_text(encoding="utf-8")
-        rules = yaml.safe_load(raw)["categories"]
+        rules = load_yaml(raw)["categories"]
         self.embedder = embedder
         self.patterns: dict[str, list[tuple[str, re.Pattern]]] = {}
         for cat, spec in rules.items():

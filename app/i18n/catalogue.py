@@ -4,8 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from app.datafile import load_yaml
 from app.i18n.languages import LANGUAGES
 
 MESSAGES_DIR = Path(__file__).with_name("messages")
@@ -17,15 +16,21 @@ def messages(language: str) -> dict[str, str]:
     path = MESSAGES_DIR / f"{language}.yaml"
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     return {k: str(v) for k, v in data.items() if not k.startswith("_")}
 
 
 @lru_cache(maxsize=None)
 def meta(language: str) -> dict:
     path = MESSAGES_DIR / f"{language}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = load_yaml(path.read_text(encoding="utf-8")) if path.exists() else {}
     return dict((data or {}).get("_meta", {}))
+
+
+def preload() -> None:
+    """Read every language's file now, at start-up, so no resident's first question pays for it."""
+    for language in LANGUAGES:
+        messages(language)
 
 
 def text(key: str, language: str, **values: object) -> str:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import faiss
 import numpy as np
-import yaml
+
+from app.datafile import load_yaml
 
 from app.corpus.document import Document, corpus_hash, load_corpus
 from app.corpus.passages import split_passages
@@ -65,7 +66,7 @@ def _resolve_conflicts(corpus_dir: Path, docs: dict[str, Document], passages: li
     if not path.exists():
         return []
     out = []
-    for c in yaml.safe_load(path.read_text(encoding="utf-8")).get("conflicts", []) or []:
+    for c in load_yaml(path.read_text(encoding="utf-8")).get("conflicts", []) or []:
         sides = []
         for side in c["sides"]:
             if side["document"] not in docs:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+
+from app.datafile import load_yaml
 
 from app.guard.classifier import strip_marks
 
@@ -59,7 +60,7 @@ def _is_word(ch: str) -> bool:
 def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
     if not path.exists():
         return Glossary(())
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     entries = []
     for term in data.get("terms", []):
         swedish = tuple(term.get("sv") or [])
