@@ -320,7 +320,7 @@ def print_report(report: dict) -> None:
 
 
 def evaluate(report: dict) -> list[dict]:
-    one = next(w for w in report["runs"] if w["workers"] == 1)
+    one = next((w for w in report["runs"] if w["workers"] == 1), report["runs"][0])
     c1 = next(lv for lv in one["levels"] if lv["concurrency"] == 1)
     floor = report["embedding_floor"]["question"]["p50_ms"]
     dense_floor = report["embedding_floor"]["dense"]["p50_ms"]

@@ -7,11 +7,11 @@ deadline is cancelled before it starts.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 
 from app import metrics
 from app.i18n.catalogue import text
@@ -29,9 +29,12 @@ log = logging.getLogger("kalla.deadline")
 _POOL = ThreadPoolExecutor(max_workers=max(4, 4 * (os.cpu_count() or 1)), thread_name_prefix="kalla-answer")
 
 
-def answer_with_deadline(state, question: Question, site_contact: Contact | None = None,
-                         timeout: float | None = None) -> Answer:
-    """state.pipeline.answer(question) if it finishes in time, else a no_answer with the handoff."""
+async def answer_with_deadline(state, question: Question, site_contact: Contact | None = None,
+                               timeout: float | None = None) -> Answer:
+    """state.pipeline.answer(question) if it finishes in time, else a no_answer with the handoff.
+
+    Awaited on the event loop (no request thread waits on another thread): one thread hop, to the pool.
+    """
     settings = state.settings
     timeout = settings.answer_timeout_seconds if timeout is None else timeout
     pipeline = state.pipeline
@@ -39,8 +42,8 @@ def answer_with_deadline(state, question: Question, site_contact: Contact | None
     future = _POOL.submit(pipeline.answer, question, site_contact)
     reason = ""
     try:
-        answer = future.result(timeout=timeout)
-    except FutureTimeout:
+        answer = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+    except TimeoutError:
         future.cancel()   # only succeeds if it never started; otherwise its result is ignored
         reason = "timeout"
         answer = fallback_answer(question, "timeout", settings, pipeline, site_contact, t0)

@@ -16,7 +16,7 @@ from app.pipeline.retrieve import hybrid_search
 router = APIRouter(prefix="/api", tags=["answers"])
 
 
-def get_state(request: Request) -> ServiceState:
+async def get_state(request: Request) -> ServiceState:
     state: ServiceState = request.app.state.kalla
     if not state.ready:
         raise HTTPException(503, detail=f"Källa is not ready: {state.error or 'loading'}")
@@ -27,11 +27,11 @@ StateDep = Annotated[ServiceState, Depends(get_state)]
 
 
 @router.post("/chat", response_model=ChatResponse, responses={422: {"description": "Invalid question"}})
-def chat(body: ChatRequest, state: StateDep, background: BackgroundTasks, request: Request) -> dict:
+async def chat(body: ChatRequest, state: StateDep, background: BackgroundTasks, request: Request) -> dict:
     site = check_site(request, body.site)   # 403 for an unknown site or a page not allowed to use it
     question = Question(message=body.message, language=body.language, site=site.id if site else None,
                         site_language=site.default_language if site else None)
-    answer = answer_with_deadline(state, question, site.contact_for() if site else None)
+    answer = await answer_with_deadline(state, question, site.contact_for() if site else None)
     if state.store is not None:
         background.add_task(state.store.record_answer, answer, question.site)  # after the reply is sent
     return answer.to_dict()
