@@ -20,6 +20,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from pydantic import BaseModel, Field
 
 from app import metrics
+from app.api.origin import is_own_origin
 from app.api.schemas import ErrorResponse
 from app.config import Settings
 from app.i18n.catalogue import text
@@ -257,9 +258,14 @@ class RateLimitMiddleware:
     def _keys(self, scope: Scope, hints: dict) -> list[tuple[str, list[RateLimitItem], str]]:
         client = (scope.get("client") or ("unknown", 0))[0]
         keys = [("client", self.client_limits, client)]
-        site = hints.get("site") or _header(scope, b"origin")
-        if site:
-            keys.append(("site", self.site_limits, site))
+        # A site's allowance is spent only by its own pages: the named site must exist and allow the
+        # request's Origin. Anyone can type a site id into a request; only the site's pages send its origin.
+        app = scope.get("app")
+        registry = getattr(getattr(app, "state", None), "sites", None)
+        site = registry.get(hints.get("site")) if registry is not None and hints.get("site") else None
+        origin = _header(scope, b"origin")
+        if site is not None and origin and (site.allows(origin) or is_own_origin(origin, _header(scope, b"host"))):
+            keys.append(("site", self.site_limits, site.id))
         return keys
 
     def _check(self, keys) -> tuple[str, int] | None:

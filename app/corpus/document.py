@@ -99,12 +99,13 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
 
 
 def corpus_hash(corpus_dir: Path) -> str:
-    """Hash of every served file (documents and the conflicts register), to detect a stale index."""
+    """Hash of every served file (documents, the conflicts register, the question bank), to detect a stale index."""
     h = hashlib.sha256()
     paths = corpus_files(corpus_dir)
     extra = Path(corpus_dir) / "conflicts.yaml"
     if extra.exists():
         paths.append(extra)
+    paths += sorted((Path(corpus_dir) / "_questions").glob("*.jsonl"))
     for p in paths:
         h.update(p.name.encode())
         h.update(p.read_bytes())

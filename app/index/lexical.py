@@ -55,3 +55,30 @@ class LexicalIndex:
         order = np.argsort(-scores)[:k]
         keep = scores[order] > 0
         return order[keep].astype(np.int64), scores[order][keep].astype(np.float32)
+
+
+class BankLexicalIndex:
+    """BM25 over the question bank in any language: folded words cut to their first five letters.
+
+    A crude stem that works across the bank's languages (Somali, Turkish, Kurdish and Slavic endings; Ge'ez
+    syllables), because a Somali question shares words with the Somali bank questions, not with Swedish text.
+    """
+
+    PREFIX = 5
+
+    def __init__(self, questions: list[str], passage_of: np.ndarray, passages: int) -> None:
+        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        self._bm25.index([self.tokens(q) or ["_empty_"] for q in questions], show_progress=False)
+        self.passage_of, self.passages, self.size = passage_of, passages, len(questions)
+
+    @classmethod
+    def tokens(cls, text: str) -> list[str]:
+        return [w[: cls.PREFIX] for w in words(fold(text)) if len(w) >= 2]
+
+    def passage_scores(self, query: str) -> np.ndarray:
+        """For every passage, the BM25 score of its best-matching bank question (0 when none matches)."""
+        best = np.zeros(self.passages, dtype=np.float32)
+        q = self.tokens(query)
+        if q and self.size:
+            np.maximum.at(best, self.passage_of, self._bm25.get_scores(q).astype(np.float32))
+        return best

@@ -15,9 +15,10 @@ import numpy as np
 from app.datafile import load_yaml
 
 from app.corpus.document import Document, corpus_hash, load_corpus
+from app.corpus.question_bank import load_question_bank
 from app.corpus.passages import split_passages
 from app.index.embedders import Embedder
-from app.index.lexical import LexicalIndex
+from app.index.lexical import BankLexicalIndex, LexicalIndex
 from app.text import fold, normalise_space
 
 FORMAT_VERSION = 1
@@ -40,6 +41,8 @@ class Manifest:
     index_type: str
     version: str = ""
     conflicts: list = field(default_factory=list)
+    questions: int = 0              # question-bank entries indexed (corpus/_questions)
+    question_orphans: int = 0       # bank entries whose passage is no longer in the corpus (skipped)
 
 
 def _rebuild_hint(corpus_dir: Path, index_dir: Path) -> str:
@@ -101,13 +104,17 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approxima
     index, kind = _faiss_index(vectors, approximate_above)
     sparse = embedder.encode_sparse(texts) if getattr(embedder, "has_sparse", False) else None
     conflicts = _resolve_conflicts(corpus_dir, docs, passages)
+    position = {p["id"]: i for i, p in enumerate(passages)}
+    bank = load_question_bank(corpus_dir)
+    kept = [q for q in bank if q["passage_id"] in position]
+    q_vecs = embedder.encode([q["question"] for q in kept], kind="query") if kept else None
     chash = corpus_hash(corpus_dir)
     manifest = Manifest(
         format=FORMAT_VERSION, embedder_id=embedder.id, dim=embedder.dim, corpus_hash=chash,
         built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), documents=len(docs),
         passages=len(passages), sentences=len(sent_rows), index_type=kind,
         version=f"{chash[:8]}-{fold(embedder.id).replace('/', '_')[:24]}-{dt.datetime.now():%Y%m%d%H%M%S}",
-        conflicts=conflicts,
+        conflicts=conflicts, questions=len(kept), question_orphans=len(bank) - len(kept),
     )
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=index_dir.parent))
@@ -115,6 +122,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approxima
     np.save(tmp / "sentences.npy", sent_vecs)
     if sparse is not None:
         np.savez(tmp / "sparse.npz", indices=sparse[0], values=sparse[1])
+    if q_vecs is not None:
+        np.savez(tmp / "questions.npz", vectors=q_vecs, text=np.array([q["question"] for q in kept]),
+                 passage=np.array([position[q["passage_id"]] for q in kept], dtype=np.int64))
     with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
         for p in passages:
             f.write(json.dumps(p, ensure_ascii=False) + "\n")
@@ -179,6 +189,16 @@ class IndexBundle:
         if (index_dir / "sparse.npz").exists():
             with np.load(index_dir / "sparse.npz") as z:
                 self.sparse = (z["indices"], z["values"])
+        self.question_vectors = np.zeros((0, self.faiss.d), dtype=np.float32)
+        self.question_passage = np.zeros(0, dtype=np.int64)
+        self.bank_lexical: BankLexicalIndex | None = None
+        if (index_dir / "questions.npz").exists():
+            with np.load(index_dir / "questions.npz") as z:
+                self.question_vectors, self.question_passage = z["vectors"], z["passage"]
+                question_texts = [str(t) for t in z["text"]]
+            if len(self.question_vectors) != manifest.questions or len(question_texts) != manifest.questions:
+                raise IndexNotReady(f"corrupt index in {index_dir}: question bank count does not match the manifest")
+            self.bank_lexical = BankLexicalIndex(question_texts, self.question_passage, len(self.passages))
         self.by_id = {p["id"]: i for i, p in enumerate(self.passages)}
         self.languages = {p["language"] for p in self.passages}
         self.sentence_rows: list[tuple[int, int]] = [
@@ -210,6 +230,13 @@ class IndexBundle:
         best = np.full(len(self.passages), -1.0, dtype=np.float32)
         if len(self.sentence_vectors):
             np.maximum.at(best, self.sentence_passage, self.sentence_vectors @ qvec.astype(np.float32))
+        return best
+
+    def best_question_scores(self, qvec: np.ndarray) -> np.ndarray:
+        """For every passage, the cosine of its bank question closest to the resident's (-1 if it has none)."""
+        best = np.full(len(self.passages), -1.0, dtype=np.float32)
+        if len(self.question_vectors):
+            np.maximum.at(best, self.question_passage, self.question_vectors @ qvec.astype(np.float32))
         return best
 
     def sentence_search(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

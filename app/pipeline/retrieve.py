@@ -25,6 +25,8 @@ class Fusion:
     sentence: float = 0.15       # best sentence cosine
     sparse: float = 0.20         # learned sparse terms (when the embedder has them; else shared out)
     lexical: float = 0.15        # BM25 on folded, stemmed tokens
+    question: float = 0.50       # closest question-bank question (corpus/_questions; shared out when none)
+    question_lexical: float = 0.30   # BM25 over the bank's questions, any language (shared out when none)
 
 
 DEFAULT_FUSION = Fusion()
@@ -45,7 +47,12 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
     d_idx, _ = bundle.dense_search(qvec, POOL)
     s_idx, _ = bundle.sentence_search(qvec, POOL)
     l_idx, l_scores = bundle.lexical.search(lexical_query or query, POOL)
-    pool = list(dict.fromkeys([int(i) for i in d_idx] + [int(i) for i in s_idx] + [int(i) for i in l_idx]))
+    w_question = fusion.question if len(bundle.question_vectors) else 0.0
+    w_bank_lex = fusion.question_lexical if bundle.bank_lexical is not None else 0.0
+    bank = bundle.best_question_scores(qvec) if w_question else None
+    bank_lex = bundle.bank_lexical.passage_scores(query) if w_bank_lex else None
+    b_idx = [int(i) for scores in (bank, bank_lex) if scores is not None for i in np.argsort(-scores)[:POOL]]
+    pool = list(dict.fromkeys([int(i) for i in d_idx] + [int(i) for i in s_idx] + [int(i) for i in l_idx] + b_idx))
     if not pool:
         return [], qvec
     dense = np.array([float(bundle.faiss.reconstruct(i) @ qvec) for i in pool], dtype=np.float32)
@@ -66,9 +73,15 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
     else:
         top_lex = float(lexical.max()) if len(lexical) and lexical.max() > 0 else 1.0
         rest = fusion.passage + fusion.sentence + fusion.lexical
-        scale = (rest + fusion.sparse - w_sparse) / rest if rest else 1.0   # share out an absent signal
+        absent = (fusion.sparse - w_sparse) + (fusion.question - w_question) + (fusion.question_lexical - w_bank_lex)
+        scale = (rest + absent) / rest if rest else 1.0   # share out absent signals
         fused = scale * (fusion.passage * _minmax(dense) + fusion.sentence * _minmax(sentence) +
                          fusion.lexical * (lexical / top_lex)) + w_sparse * _minmax(sparse)
+        if bank is not None:
+            fused = fused + w_question * _minmax(np.maximum(bank[pool], 0.0))
+        if bank_lex is not None:
+            top_bank = float(bank_lex.max()) if bank_lex.max() > 0 else 1.0
+            fused = fused + w_bank_lex * bank_lex[pool] / top_bank
     out = []
     for j, i in enumerate(pool):
         p = bundle.passages[i]

@@ -77,10 +77,19 @@ def test_a_client_over_its_limit_gets_429_retry_after_and_the_catalogue_text_in_
 
 def test_a_site_over_its_limit_is_limited_across_all_its_residents(limited_app):
     site_of = {"site": "demo"}   # the demonstration site in config/sites.yaml
-    codes = []
-    for n in range(7):   # seven residents, one question each: the site allows five a minute
-        with _client(limited_app, f"10.1.0.{n}") as c:
+    page = {"origin": "http://127.0.0.1:8000"}   # one of its allowed origins
+    # Naming the site without coming from its pages (a script, another origin) spends nothing of its allowance.
+    for n in range(6):
+        with _client(limited_app, f"10.2.0.{n}") as c:
             r = c.post("/api/chat", json={"message": "Vad är återvandringsbidraget?", **site_of})
+            assert r.status_code == 200
+            r = c.post("/api/chat", json={"message": "Vad är återvandringsbidraget?", **site_of},
+                       headers={"origin": "https://elsewhere.example"})
+            assert r.status_code == 403
+    codes = []
+    for n in range(7):   # seven residents on the site's pages, one question each: it allows five a minute
+        with _client(limited_app, f"10.1.0.{n}") as c:
+            r = c.post("/api/chat", json={"message": "Vad är återvandringsbidraget?", **site_of}, headers=page)
             codes.append(r.status_code)
     assert codes == [200] * 5 + [429] * 2, codes
 

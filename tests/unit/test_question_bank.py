@@ -1,0 +1,87 @@
+"""The question bank (corpus/_questions): loading, staleness, indexing, and its place in retrieval."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from app.corpus.document import CorpusError, corpus_hash
+from app.corpus.question_bank import load_question_bank
+from app.index.store import IndexBundle, build_index
+from app.pipeline.retrieve import DEFAULT_FUSION, hybrid_search
+from tests.unit.test_index_store import HIGH_WORDS, LOW_WORDS, _write
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    _write(folder, id="kommun", title="Kommunens svar", authority="Kommunen", status="current", precedence=10,
+           body=LOW_WORDS)
+    _write(folder, id="verket", title="Verkets rapport", authority="Migrationsverket", status="current",
+           precedence=100, body=HIGH_WORDS)
+    return folder
+
+
+def _bank(folder, language: str, rows: list[dict]) -> None:
+    (folder / "_questions").mkdir(exist_ok=True)
+    (folder / "_questions" / f"{language}.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+
+
+def _passage_ids(corpus, tmp_path, fake_embedder) -> dict[str, str]:
+    index = tmp_path / "probe-index"
+    build_index(corpus, index, fake_embedder)
+    bundle = IndexBundle.load(index, corpus, fake_embedder.id)
+    return {p["document_id"]: p["id"] for p in bundle.passages}
+
+
+def test_a_malformed_line_names_its_file_and_line(corpus):
+    _bank(corpus, "so", [{"passage_id": "x", "question": "Lacagta dib u noqoshada meeqa?"}])
+    with (corpus / "_questions" / "so.jsonl").open("a", encoding="utf-8") as f:
+        f.write('{"passage_id": "x"}\n')
+    with pytest.raises(CorpusError, match=r"so\.jsonl:2"):
+        load_question_bank(corpus)
+
+
+def test_the_bank_is_part_of_the_corpus_hash(corpus):
+    before = corpus_hash(corpus)
+    _bank(corpus, "so", [{"passage_id": "x", "question": "Lacagta dib u noqoshada meeqa?"}])
+    assert corpus_hash(corpus) != before   # an edited bank makes the index stale
+
+
+def test_bank_questions_are_indexed_and_orphans_counted(corpus, tmp_path, fake_embedder):
+    ids = _passage_ids(corpus, tmp_path, fake_embedder)
+    _bank(corpus, "so", [{"passage_id": ids["verket"], "question": "lacagta dib u noqoshada meeqa ayay tahay"},
+                         {"passage_id": "gone_000000000000", "question": "su'aal duug ah oo aan jirin"}])
+    index = tmp_path / "index"
+    m = build_index(corpus, index, fake_embedder)
+    assert (m.questions, m.question_orphans) == (1, 1)
+    bundle = IndexBundle.load(index, corpus, fake_embedder.id)
+    assert bundle.question_vectors.shape == (1, fake_embedder.dim)
+    scores = bundle.best_question_scores(fake_embedder.encode(["lacagta dib u noqoshada"], kind="query")[0])
+    assert scores[bundle.by_id[ids["verket"]]] > 0.5 and scores[bundle.by_id[ids["kommun"]]] == -1.0
+
+
+def test_a_bank_question_in_the_residents_language_lifts_its_passage(corpus, tmp_path, fake_embedder):
+    """A Somali question shares no word with the Swedish texts; the Somali bank questions carry it."""
+    question = "lacagta dib u noqoshada imisa ayay tahay qoyska"
+    ids = _passage_ids(corpus, tmp_path, fake_embedder)
+    _bank(corpus, "so", [{"passage_id": ids["kommun"], "question": "waa maxay macnaha dib u laabashada"},
+                         {"passage_id": ids["verket"], "question": "lacagta dib u noqoshada imisa ayay tahay"}])
+    index = tmp_path / "banked"
+    build_index(corpus, index, fake_embedder)
+    bundle = IndexBundle.load(index, corpus, fake_embedder.id)
+    lexical = bundle.bank_lexical.passage_scores(question)
+    assert lexical[bundle.by_id[ids["verket"]]] > lexical[bundle.by_id[ids["kommun"]]] >= 0
+
+    def margin(fusion) -> float:   # fused score of the bank's passage minus the other's
+        cands, _ = hybrid_search(bundle, fake_embedder, question, 2, fusion=fusion)
+        score = {c.passage["document_id"]: c.fused for c in cands}
+        assert all(np.isfinite(list(score.values())))
+        return score["verket"] - score["kommun"]
+
+    without_bank = replace(DEFAULT_FUSION, question=0.0, question_lexical=0.0)
+    assert margin(DEFAULT_FUSION) > margin(without_bank) + 0.5   # both bank signals point at "verket"
