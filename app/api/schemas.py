@@ -58,6 +58,9 @@ class PassageFields(BaseModel):
 class CitationOut(PassageFields):
     quote: str = Field(description="The sentences of the passage the answer uses.")
     translation: str | None = Field(None, description="Machine translation of the quote, when one was made.")
+    translation_language: str | None = Field(
+        None, description="Language of `translation`: the resident's, or 'en' when no model serves the resident's "
+                          "language but a Swedish→English one exists (the quote then stays in Swedish in the answer).")
 
 
 class ChatResponse(BaseModel):

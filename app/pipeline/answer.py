@@ -53,6 +53,7 @@ class Citation:
     text: str
     quote: str
     translation: str | None = None
+    translation_language: str | None = None   # the resident's language, or "en" when only sv→en exists
     score: float = 0.0
 
 

@@ -15,6 +15,7 @@ from app.pipeline.contacts import contacts_for
 from app.pipeline.context import Context
 
 log = logging.getLogger("kalla.translate")
+FALLBACK_LANGUAGE = "en"   # shown beside the Swedish quote when the resident's language has no model
 
 
 def _frame(language: str, quotes: list[tuple[int, str]]) -> str:
@@ -47,12 +48,17 @@ def answered(ctx: Context, comp: Composition, translator=None, hours: str = "", 
         cit = citation(p, comp.quotes[p["id"]], (comp.scores or {}).get(p["id"], 0.0))
         if p["language"] != lang and translator is not None:
             cit.translation = _translate(translator, quote, p["language"], lang, p["id"])
-        numbered.append((n, cit.translation or quote))
+            cit.translation_language = lang if cit.translation else None
+            if not cit.translation and FALLBACK_LANGUAGE not in (lang, p["language"]):
+                # No model for the resident's language: the quote stays in Swedish, with English beside it.
+                cit.translation = _translate(translator, quote, p["language"], FALLBACK_LANGUAGE, p["id"])
+                cit.translation_language = FALLBACK_LANGUAGE if cit.translation else None
+        numbered.append((n, cit.translation if cit.translation_language == lang else quote))
         citations.append(cit)
     if any(c.language != lang for c in citations):
         if any(c.translation for c in citations):    # every machine translation is labelled as one
             notices.append("machine_translation")
-        if all(c.translation for c in citations if c.language != lang):
+        if all(c.translation_language == lang for c in citations if c.language != lang):
             answer_language = lang
         elif lang not in {c.language for c in citations}:
             notices.append("translation_unavailable")

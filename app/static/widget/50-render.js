@@ -101,8 +101,10 @@ function sourceBlock(ui, c, n, answerLang) {
     c.translation ? h("p", { class: "label" }, srcLang === "sv" ? ui.t("swedish_original_label") : ui.endonym(srcLang)) : null,
     h("p", { class: "passage" }, highlighted(c.text, c.quote)));
   if (c.translation) {
-    const translated = h("div", { lang: answerLang, dir: ui.dirOf(answerLang) },
-      h("p", { class: "label" }, h("span", { class: "badge mt" }, ui.t("machine_translation_label"))),
+    const tLang = c.translation_language || answerLang;   // "en" when the resident's language has no model
+    const translated = h("div", { lang: tLang, dir: ui.dirOf(tLang) },
+      h("p", { class: "label" }, h("span", { class: "badge mt" }, ui.t("machine_translation_label")),
+        tLang !== answerLang ? " · " + ui.endonym(tLang) : null),
       h("p", { class: "passage" }, h("mark", null, String(c.translation))));
     body.append(h("div", { class: "pair" }, translated, original));
   } else {
