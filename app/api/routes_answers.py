@@ -20,6 +20,7 @@ async def get_state(request: Request) -> ServiceState:
     state: ServiceState = request.app.state.kalla
     if not state.ready:
         raise HTTPException(503, detail=f"Källa is not ready: {state.error or 'loading'}")
+    state.follow_index()
     return state
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from app.config import Settings
@@ -10,7 +11,7 @@ from app.guard.classifier import GuardClassifier
 from app.pipeline.glossary import load_glossary
 from app.i18n import catalogue
 from app.index.embedders import Embedder, make_embedder
-from app.index.store import IndexBundle, IndexNotReady
+from app.index.store import IndexBundle, IndexNotReady, read_manifest
 from app.pipeline.pipeline import Pipeline
 from app.store.recorder import AnswerStore
 from app.translate.factory import make_translator
@@ -26,6 +27,9 @@ class ServiceState:
     store: AnswerStore | None = None
     error: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _index_checked: float = 0.0
+    _following: bool = False
+    _unloadable: str = ""             # a newer index version that failed to load (not retried)
 
     @property
     def ready(self) -> bool:
@@ -65,6 +69,40 @@ class ServiceState:
         if getattr(self, "translator", None) is None:
             self.translator = make_translator(self.settings)
         return self.translator
+
+    def follow_index(self) -> None:
+        """Switch to a newer index another worker or replica wrote to the shared index folder.
+
+        Called on requests; at most one manifest read per KALLA_INDEX_FOLLOW_SECONDS, and the new index
+        loads in a background thread while this one keeps answering (so no worker serves a stale index
+        for long after a staff rebuild, and none stalls a resident while it loads).
+        """
+        interval = self.settings.index_follow_seconds
+        now = time.monotonic()
+        if not interval or self.pipeline is None or self._following or now - self._index_checked < interval:
+            return
+        self._index_checked = now
+        try:
+            version = read_manifest(self.settings.index_dir).version
+        except IndexNotReady:
+            return                       # mid-swap or removed: keep serving what is loaded
+        if version in (self.pipeline.bundle.manifest.version, self._unloadable):
+            return
+        self._following = True
+        threading.Thread(target=self._load_newer, args=(version,), daemon=True, name="kalla-index-follow").start()
+
+    def _load_newer(self, version: str) -> None:
+        s = self.settings
+        try:
+            bundle = IndexBundle.load(s.index_dir, s.corpus_dir, self.embedder.id if self.embedder else None)
+            self.swap_bundle(bundle)
+            log.info("switched to index %s written by another worker", bundle.manifest.version)
+        except Exception as exc:  # noqa: BLE001 - a broken new index must not take down the working one
+            self._unloadable = version
+            log.warning("index %s in %s could not be loaded (%s); still serving %s", version, s.index_dir,
+                        type(exc).__name__, self.pipeline.bundle.manifest.version)
+        finally:
+            self._following = False
 
     def swap_bundle(self, bundle: IndexBundle) -> None:
         """Atomic switch to a rebuilt index; answers in flight keep the bundle they started with."""
