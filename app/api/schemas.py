@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.config import get_settings
+from app.pipeline.sanitize import clean_message
 
 
 class ChatRequest(BaseModel):
@@ -17,7 +18,7 @@ class ChatRequest(BaseModel):
     @field_validator("message")
     @classmethod
     def _message(cls, v: str) -> str:
-        if not v or not v.strip():
+        if not v or not clean_message(v):   # also a message of only invisible or control characters
             raise ValueError("message is empty: write a question")
         limit = get_settings().max_message_chars
         if len(v) > limit:
