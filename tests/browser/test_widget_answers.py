@@ -209,3 +209,31 @@ def test_machine_translation_is_labelled_and_shown_beside_the_swedish_original(k
     expect(original.locator(".label")).to_have_text(text("swedish_original_label", "ar"))
     expect(original.locator(".passage mark").first).to_be_visible()
     expect(original.locator(".passage")).to_contain_text(cit["text"][:60])
+
+
+def test_without_a_model_for_the_residents_language_english_is_shown_beside_the_swedish_quote(kalla, page):
+    """A Somali resident, a sv→en model but none for Somali: the answer quotes Swedish, English is labelled."""
+    import httpx
+
+    from app.i18n.catalogue import text
+
+    real = httpx.post(kalla.url + "/api/chat", timeout=60,
+                      json={"message": "Vad är återvandringsbidraget?", "language": "sv"}).json()
+    cit = {**real["citations"][0], "translation": "The return grant is paid by the Swedish Migration Agency.",
+           "translation_language": "en"}
+    reply = {**real, "language": "so", "answer_language": "sv", "direction": "ltr", "citations": [cit],
+             "notices": ["translation_unavailable", "machine_translation"],
+             "answer": text("answer_intro", "so") + "\n\n«" + cit["quote"] + "» [1]"}
+    open_widget(page, kalla.url + "/demo")
+    choose_language(page, "so")
+    page.route("**/api/chat", lambda route: route.fulfill(status=200, content_type="application/json",
+                                                          body=json.dumps(reply)))
+    answer = ask(page, "Waa maxay lacagta dib u laabashada?")
+    expect(answer.locator(".notices")).to_contain_text(text("machine_translation_notice", "so"))
+    answer.locator("details.src summary").click()
+    mt = answer.locator(".pair > div").nth(0)
+    expect(mt).to_have_attribute("lang", "en")
+    expect(mt.locator(".label")).to_contain_text(text("machine_translation_label", "so"))
+    expect(mt.locator(".label")).to_contain_text("English")
+    expect(mt.locator(".passage")).to_have_text(cit["translation"])
+    expect(answer.locator(".pair > div").nth(1)).to_have_attribute("lang", "sv")
