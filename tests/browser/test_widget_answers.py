@@ -178,25 +178,35 @@ def test_read_aloud_uses_a_voice_for_the_answer_language(kalla, context):
     assert answers(page).count() == 2
 
 
-def test_machine_translation_is_labelled_and_shown_beside_the_swedish_original(kalla, page):
-    """Källa ships without a translation backend, so a real answer gets the translation a backend would add."""
+def _real_swedish_answer(kalla) -> dict:
     import httpx
-
-    from app.i18n.catalogue import text
 
     real = httpx.post(kalla.url + "/api/chat", timeout=60,
                       json={"message": "Vad är återvandringsbidraget?", "language": "sv"}).json()
     assert real["status"] == "answered" and real["citations"]
+    return real
+
+
+def _ask_with_reply(kalla, page, language: str, reply: dict, question: str):
+    """The widget in `language`, with the server's reply replaced by `reply` (what a translation backend adds)."""
+    open_widget(page, kalla.url + "/demo")
+    choose_language(page, language)
+    page.route("**/api/chat", lambda route: route.fulfill(status=200, content_type="application/json",
+                                                          body=json.dumps(reply)))
+    return ask(page, question)
+
+
+def test_machine_translation_is_labelled_and_shown_beside_the_swedish_original(kalla, page):
+    """Källa ships without a translation backend, so a real answer gets the translation a backend would add."""
+    from app.i18n.catalogue import text
+
+    real = _real_swedish_answer(kalla)
     cit = real["citations"][0]
     cit["translation"] = "قدمت مصلحة التوظيف وصندوق التأمينات الاجتماعية والشرطة المساعدة لمصلحة الهجرة في نشر المعلومات."
     translated = {**real, "language": "ar", "answer_language": "ar", "direction": "rtl", "citations": [cit],
                   "notices": ["machine_translation"],
                   "answer": text("answer_intro", "ar") + "\n\n«" + cit["translation"] + "» [1]"}
-    open_widget(page, kalla.url + "/demo")
-    choose_language(page, "ar")
-    page.route("**/api/chat", lambda route: route.fulfill(status=200, content_type="application/json",
-                                                          body=json.dumps(translated)))
-    answer = ask(page, "ما هو دعم العودة؟")
+    answer = _ask_with_reply(kalla, page, "ar", translated, "ما هو دعم العودة؟")
     expect(answer.locator(".notices")).to_contain_text(text("machine_translation_notice", "ar"))
     answer.locator("details.src summary").click()
     pair = answer.locator(".pair")
@@ -213,22 +223,15 @@ def test_machine_translation_is_labelled_and_shown_beside_the_swedish_original(k
 
 def test_without_a_model_for_the_residents_language_english_is_shown_beside_the_swedish_quote(kalla, page):
     """A Somali resident, a sv→en model but none for Somali: the answer quotes Swedish, English is labelled."""
-    import httpx
-
     from app.i18n.catalogue import text
 
-    real = httpx.post(kalla.url + "/api/chat", timeout=60,
-                      json={"message": "Vad är återvandringsbidraget?", "language": "sv"}).json()
+    real = _real_swedish_answer(kalla)
     cit = {**real["citations"][0], "translation": "The return grant is paid by the Swedish Migration Agency.",
            "translation_language": "en"}
     reply = {**real, "language": "so", "answer_language": "sv", "direction": "ltr", "citations": [cit],
              "notices": ["translation_unavailable", "machine_translation"],
              "answer": text("answer_intro", "so") + "\n\n«" + cit["quote"] + "» [1]"}
-    open_widget(page, kalla.url + "/demo")
-    choose_language(page, "so")
-    page.route("**/api/chat", lambda route: route.fulfill(status=200, content_type="application/json",
-                                                          body=json.dumps(reply)))
-    answer = ask(page, "Waa maxay lacagta dib u laabashada?")
+    answer = _ask_with_reply(kalla, page, "so", reply, "Waa maxay lacagta dib u laabashada?")
     expect(answer.locator(".notices")).to_contain_text(text("machine_translation_notice", "so"))
     answer.locator("details.src summary").click()
     mt = answer.locator(".pair > div").nth(0)
