@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import yaml
 
 from app.datafile import load_yaml
-
 from app.i18n.languages import LANGUAGES, normalise_code
 from app.pipeline.answer import Contact
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
-import json
 import os
 import sqlite3
 import statistics
@@ -27,8 +26,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_api import (ROOT, VENV_PY, Service, free_port, get, pct, question_set, rss_mb,  # noqa: E402
-                       service_env, wait_ready)
+from bench_api import (ROOT, VENV_PY, Service, ask, free_port, get, pct, question_set, rss_mb,  # noqa: E402
+                       service_env, wait_ready, write_report)
 
 WARMUP_S = 60          # memory baseline is taken after the first minute (caches, allocator pools filled)
 SAMPLE_EVERY_S = 10
@@ -54,17 +53,10 @@ def steady_load(port: int, questions: list[dict], rate: float, seconds: float, s
             elif wait < -1.0:
                 with lock:
                     late[0] += 1
-            q = questions[i % len(questions)]
-            body = json.dumps({"message": q["message"], "language": q["language"]}).encode()
-            t0 = time.perf_counter()
             try:
-                conn.request("POST", "/api/chat", body=body, headers={"content-type": "application/json"})
-                r = conn.getresponse()
-                data = r.read()
-                if r.status != 200 or "status" not in json.loads(data):
-                    raise RuntimeError(f"HTTP {r.status}: {data[:100]!r}")
+                _, ms = ask(conn, questions[i % len(questions)])
                 with lock:
-                    lat.append((time.perf_counter() - t0) * 1000)
+                    lat.append(ms)
             except Exception as exc:  # noqa: BLE001 - counted and reported
                 with lock:
                     errors.append(f"{type(exc).__name__}: {exc}")
@@ -183,8 +175,7 @@ def main() -> int:
               ("every answer stored", rows == result["ok"] and log_failures == 0,
                f"{rows} rows for {result['ok']} answers, {log_failures:.0f} log failures")]
     report["checks"] = [{"check": c, "ok": ok, "measured": m} for c, ok, m in checks]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_report(args.out, report)
     print(f"\nKälla soak — {args.minutes:g} min at {args.rate:g}/s, {args.workers} worker(s), {report['database']}, "
           f"{len(questions)} questions in {len({q['language'] for q in questions})} languages")
     print(f"{'sent':>6} {'ok':>6} {'err':>4} {'late':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'rows':>6} {'RSS MB':>16}")

@@ -15,9 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from app.datafile import load_yaml
-
 from app.text import fold
 
 # What an OCR glyph may stand for (besides itself). Only one-to-one substitutions.

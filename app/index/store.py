@@ -12,11 +12,10 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from app.datafile import load_yaml
-
 from app.corpus.document import Document, corpus_hash, load_corpus
 from app.corpus.question_bank import load_question_bank
 from app.corpus.passages import split_passages
+from app.datafile import load_yaml
 from app.index.embedders import Embedder
 from app.index.lexical import BankLexicalIndex, LexicalIndex
 from app.text import fold, normalise_space
@@ -238,12 +237,6 @@ class IndexBundle:
         if len(self.question_vectors):
             np.maximum.at(best, self.question_passage, self.question_vectors @ qvec.astype(np.float32))
         return best
-
-    def sentence_search(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Passages ranked by their best sentence (exact search)."""
-        best = self.best_sentence_scores(qvec)
-        order = np.argsort(-best)[: min(k, len(best))]
-        return order.astype(np.int64), best[order]
 
     def neighbours(self, passage_index: int) -> list[dict]:
         p = self.passages[passage_index]

@@ -7,13 +7,10 @@ model is weak (app/i18n/glossary.yaml; measured in scripts/eval_multilingual.py)
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-
 from app.datafile import load_yaml
-
 from app.guard.classifier import strip_marks
 
 GLOSSARY_FILE = Path(__file__).resolve().parent.parent / "i18n" / "glossary.yaml"
@@ -22,19 +19,16 @@ GLOSSARY_FILE = Path(__file__).resolve().parent.parent / "i18n" / "glossary.yaml
 KEY = 3   # variants are at least this long; their first characters index them
 
 
-@dataclass(frozen=True)
 class Glossary:
-    entries: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]   # (swedish terms, normalised variants)
-    _by_start: dict[str, list[tuple[str, int]]] = field(default_factory=dict, compare=False, repr=False)
-    _key_lengths: list[int] = field(default_factory=list, compare=False, repr=False)
+    """Variants indexed by their first KEY characters, so a question is scanned once, word start by word start."""
 
-    def __post_init__(self) -> None:
-        index: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        for n, (_, variants) in enumerate(self.entries):
+    def __init__(self, entries: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]) -> None:
+        self.entries = entries   # (swedish terms, normalised variants)
+        self._by_start: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for n, (_, variants) in enumerate(entries):
             for v in variants:
-                index[v[:KEY]].append((v, n))
-        self._by_start.update(index)
-        self._key_lengths.extend(sorted({len(k) for k in index}))   # KEY, or shorter after diacritics went
+                self._by_start[v[:KEY]].append((v, n))
+        self._key_lengths = sorted({len(k) for k in self._by_start})   # KEY, or shorter after diacritics went
 
     def expand(self, text: str) -> str:
         """The Swedish terms of every entry with a variant at the start of a word (stems may run on:

@@ -45,7 +45,8 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
     if qvec is None:
         qvec, qsparse = encode_question(embedder, query)
     d_idx, _ = bundle.dense_search(qvec, POOL)
-    s_idx, _ = bundle.sentence_search(qvec, POOL)
+    sentence_all = bundle.best_sentence_scores(qvec)     # once: it ranks passages and scores the pool
+    s_idx = np.argsort(-sentence_all)[:POOL]
     l_idx, l_scores = bundle.lexical.search(lexical_query or query, POOL)
     w_question = fusion.question if len(bundle.question_vectors) else 0.0
     w_bank_lex = fusion.question_lexical if bundle.bank_lexical is not None else 0.0
@@ -56,7 +57,7 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
     if not pool:
         return [], qvec
     dense = np.array([float(bundle.faiss.reconstruct(i) @ qvec) for i in pool], dtype=np.float32)
-    sentence = bundle.best_sentence_scores(qvec)[pool]
+    sentence = sentence_all[pool]
     lex_of = {int(i): float(s) for i, s in zip(l_idx, l_scores)}
     lexical = np.array([lex_of.get(i, 0.0) for i in pool], dtype=np.float32)
     w_sparse = fusion.sparse
