@@ -5,6 +5,7 @@ confidence the answer is an honest no_answer with Migrationsverket's contacts.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +66,15 @@ def _apply_conflicts(bundle: IndexBundle, cands: list[Candidate]) -> tuple[list[
     return chosen, conflicts
 
 
+_ASIDE = re.compile(r"\[[^\]]*\]|\([^)]*\)|https?://\S+")
+
+
+def quotable(sentence: str) -> bool:
+    """Worth quoting on its own: five words outside brackets and links. Not list debris, a heading, or a
+    footnote's "Se [title | publisher]." reference, which says nothing to a resident."""
+    return sum(w.isalpha() for w in _ASIDE.sub(" ", sentence).split()) >= 5
+
+
 def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candidate], threshold: Threshold,
            max_words: int) -> Composition | None:
     confidence = _confidence(cands)
@@ -84,7 +94,7 @@ def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candid
         vecs = bundle.sentence_vectors[start:start + len(p["sentences"])]
         sims = vecs @ qvec if len(vecs) else np.zeros(0)
         for j, sent in enumerate(p["sentences"]):
-            if sum(w.isalpha() for w in sent.split()) < 5:   # list debris, references, headings
+            if not quotable(sent):
                 continue
             overlap = len(q_terms & set(tokens(sent))) / (len(q_terms) or 1)
             scored.append((float(sims[j]) + 0.05 * overlap - 0.004 * rank, rank, j))
