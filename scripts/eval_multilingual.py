@@ -1,6 +1,7 @@
 """Cross-lingual retrieval per language: recall@3 of the corpus eval questions in all 16 languages,
 without and with the gain measures (the glossary's lexical expansion; then the question bank,
-corpus/_questions), plus language ID accuracy.
+corpus/_questions), plus language ID accuracy; then, per language, how often the whole pipeline gives a
+cited answer to answerable questions and none to off-topic or unanswerable ones (scripts/eval_answer_rate.py).
 
 Usage: python scripts/eval_multilingual.py [--data tests/data/eval_corpus_multilingual.jsonl]
            [--xquad ../shared/data/xquad] [--json bench/multilingual.json]
@@ -30,6 +31,9 @@ NO_BANK = replace(DEFAULT_FUSION, question=0.0, question_lexical=0.0)
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_corpus import load, relevant_passages  # noqa: E402
 from eval_langid import evaluate as langid_evaluate  # noqa: E402
+from eval_answer_rate import print_table, run as run_answer_rate  # noqa: E402  (sets KALLA_TRANSLATION=none)
+
+from app.api.state import ServiceState  # noqa: E402
 
 
 def recall_by_language(bundle, embedder, items, glossary=None, k=3, fusion=DEFAULT_FUSION, encoded=None) -> dict[str, float]:
@@ -81,6 +85,11 @@ def main() -> None:
     print(f"| **all** | | {lid['overall']:.1%} | {fmt(hold['overall']) if hold else '–'} | {mean(plain):.3f} | "
           f"{mean(expanded):.3f} | {mean(banked):.3f} | {mean(banked) - mean(plain):+.3f} |")
     print(f"| **lowest** | | | | {min(plain.values()):.3f} | {min(expanded.values()):.3f} | {min(banked.values()):.3f} | |")
+    print(f"\nAnswer decisions, whole pipeline, no machine translation:\n")
+    state = ServiceState(s)
+    state.load()
+    answer_rate = run_answer_rate(state.pipeline)
+    print_table(answer_rate)
     xquad = None
     if args.xquad:
         from eval_xquad import run as run_xquad
@@ -90,7 +99,8 @@ def main() -> None:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"recall@3": plain, "recall@3_glossary": expanded, "recall@3_glossary_bank": banked, "langid": lid,
-                                         "langid_holdout": hold, "xquad": xquad}, ensure_ascii=False, indent=2))
+                                         "langid_holdout": hold, "answer_rate": answer_rate,
+                                         "xquad": xquad}, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

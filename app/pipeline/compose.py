@@ -33,14 +33,18 @@ class Composition:
 @dataclass(frozen=True)
 class Threshold:
     """Answer when the best cosine (passage or sentence) reaches `high`, or reaches `low` and the
-    question's own words also occur (BM25 ≥ `lexical`). Calibrated per embedder: scripts/eval_corpus.py."""
+    question's own words also occur (BM25 ≥ `lexical`), or the question is nearly one of the passage's
+    bank questions (cosine ≥ `bank`: a resident's question in Arabic matches an Arabic bank question far
+    more closely than Swedish prose). Calibrated per embedder: scripts/eval_corpus.py, scripts/eval_answer_rate.py."""
     high: float
     low: float
     lexical: float
+    bank: float = 2.0     # > 1: never (embedders without a calibrated bank threshold)
 
     def passes(self, cands: list[Candidate]) -> bool:
         top = cands[:PASSAGES_CONSIDERED]
-        return any(c.dense >= self.high or (c.dense >= self.low and c.lexical >= self.lexical) for c in top)
+        return any(c.dense >= self.high or (c.dense >= self.low and c.lexical >= self.lexical) or c.bank >= self.bank
+                   for c in top)
 
 
 def _confidence(cands: list[Candidate]) -> float:

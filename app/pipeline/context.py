@@ -15,6 +15,7 @@ class Candidate:
     dense: float          # cosine with the question
     lexical: float        # BM25 score (0 when not found lexically)
     fused: float          # reciprocal-rank fusion score, status-adjusted
+    bank: float = 0.0     # best cosine of the question with one of this passage's bank questions (corpus/_questions)
 
 
 @dataclass

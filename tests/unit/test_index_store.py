@@ -103,3 +103,12 @@ def test_threshold_rule():
     c = lambda d, lx: Candidate(0, {}, d, lx, 0.0)
     assert t.passes([c(0.81, 0)]) and t.passes([c(0.75, 2.0)])
     assert not t.passes([c(0.75, 0.5)]) and not t.passes([c(0.6, 9.0)])
+
+
+def test_threshold_answers_a_question_that_is_nearly_a_bank_question():
+    from app.pipeline.context import Candidate
+
+    weak_cosines = lambda bank: [Candidate(0, {}, 0.78, 0.0, 0.0, bank)]
+    assert not Threshold(high=0.8, low=0.7, lexical=1.0).passes(weak_cosines(0.99)), "no bank threshold: never"
+    t = Threshold(high=0.8, low=0.7, lexical=1.0, bank=0.94)
+    assert t.passes(weak_cosines(0.95)) and not t.passes(weak_cosines(0.93))
