@@ -19,6 +19,7 @@ from app.text import word_count
 PASSAGES_CONSIDERED = 3
 MAX_SENTENCES = 3
 SENTENCE_MARGIN = 0.025   # extra sentences must score within this of the best one
+RANK_PENALTY = 0.02       # per place in the passage ranking: quotes lean to the best-ranked passage
 
 
 @dataclass
@@ -101,7 +102,7 @@ def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candid
             if not quotable(sent):
                 continue
             overlap = len(q_terms & set(tokens(sent))) / (len(q_terms) or 1)
-            scored.append((float(sims[j]) + 0.05 * overlap - 0.004 * rank, rank, j))
+            scored.append((float(sims[j]) + 0.05 * overlap - RANK_PENALTY * rank, rank, j))
     if not scored:
         return None
     scored.sort(reverse=True)
