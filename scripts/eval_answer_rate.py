@@ -2,7 +2,9 @@
 
 Runs the whole answer pipeline (no machine translation) on the answerable corpus eval questions in 16
 languages (tests/data/eval_corpus_multilingual.jsonl) and on off-topic and on-topic-but-unanswerable
-questions in the same 16 languages (tests/data/eval_refusal_multilingual.jsonl), and reports per language:
+questions in the same 16 languages (tests/data/eval_refusal_multilingual.jsonl; its off-topic part is what the
+bank threshold was chosen on), plus 20 unseen off-topic questions per language on other everyday topics
+(tests/data/offtopic_holdout_multilingual.jsonl, written after every threshold was set), and reports per language:
 answerable questions that get a cited answer (status answered, or a handoff that also cites the texts — a
 question the guard reads as leading gets neutral information and the handoff), and off-topic and unanswerable
 questions that get no citation. Calibrates nothing: the thresholds live in app/pipeline/pipeline.py.
@@ -24,6 +26,9 @@ os.environ.setdefault("KALLA_TRANSLATION", "none")
 
 ANSWERABLE = ROOT / "tests/data/eval_corpus_multilingual.jsonl"
 REFUSE = ROOT / "tests/data/eval_refusal_multilingual.jsonl"
+UNSEEN = ROOT / "tests/data/offtopic_holdout_multilingual.jsonl"
+COLUMNS = {"answerable": "answerable → cited answer", "off_topic": "off-topic → no citation",
+           "off_topic_unseen": "unseen off-topic → no citation", "unanswerable": "unanswerable → no citation"}
 
 
 def _rows(path: Path) -> list[dict]:
@@ -34,31 +39,27 @@ def run(pipeline) -> dict:
     from app.pipeline.answer import Question
 
     counts: dict[str, Counter] = defaultdict(Counter)
-    sets = [("answerable", r) for r in _rows(ANSWERABLE)] + [(r["kind"], r) for r in _rows(REFUSE)]
+    sets = [("answerable", r) for r in _rows(ANSWERABLE)] + [(r["kind"], r) for r in _rows(REFUSE) + _rows(UNSEEN)]
     for kind, r in sets:
         answer = pipeline.answer(Question(message=r["question"], language=r["language"]))
         counts[r["language"]][kind] += 1
         counts[r["language"]][f"{kind}:answered"] += bool(answer.citations)
     table = {}
     for lang, c in counts.items():
-        table[lang] = {"answerable_answered": c["answerable:answered"] / c["answerable"],
-                       "off_topic_refused": 1 - c["off_topic:answered"] / c["off_topic"],
-                       "unanswerable_refused": 1 - c["unanswerable:answered"] / c["unanswerable"],
-                       "n": {k: c[k] for k in ("answerable", "off_topic", "unanswerable")}}
+        table[lang] = {k: c[f"{k}:answered"] / c[k] if k == "answerable" else 1 - c[f"{k}:answered"] / c[k]
+                       for k in COLUMNS if c[k]}
+        table[lang]["n"] = {k: c[k] for k in COLUMNS}
     return table
 
 
 def print_table(table: dict) -> None:
-    print("| language | answerable → cited answer | off-topic → no citation | unanswerable → no citation |")
-    print("|---|---|---|---|")
+    keys = [k for k in COLUMNS if all(k in t for t in table.values())]
+    print("| language | " + " | ".join(COLUMNS[k] for k in keys) + " |")
+    print("|---|" + "---|" * len(keys))
     for lang, t in table.items():
-        print(f"| {lang} | {t['answerable_answered']:.0%} | {t['off_topic_refused']:.0%} | {t['unanswerable_refused']:.0%} |")
-    mean = lambda key: sum(t[key] for t in table.values()) / len(table)
-    print(f"| **all** | {mean('answerable_answered'):.1%} | {mean('off_topic_refused'):.1%} | "
-          f"{mean('unanswerable_refused'):.1%} |")
-    print(f"| **lowest** | {min(t['answerable_answered'] for t in table.values()):.0%} | "
-          f"{min(t['off_topic_refused'] for t in table.values()):.0%} | "
-          f"{min(t['unanswerable_refused'] for t in table.values()):.0%} |")
+        print(f"| {lang} | " + " | ".join(f"{t[k]:.0%}" for k in keys) + " |")
+    print("| **all** | " + " | ".join(f"{sum(t[k] for t in table.values()) / len(table):.1%}" for k in keys) + " |")
+    print("| **lowest** | " + " | ".join(f"{min(t[k] for t in table.values()):.0%}" for k in keys) + " |")
 
 
 def main() -> None:

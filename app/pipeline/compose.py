@@ -41,8 +41,13 @@ class Threshold:
     low: float
     lexical: float
     bank: float = 2.0     # > 1: never (embedders without a calibrated bank threshold)
+    scope: float = 0.0    # the question must be at least this close to SOME bank question (0: no such gate)
 
-    def passes(self, cands: list[Candidate]) -> bool:
+    def passes(self, cands: list[Candidate], bank_best: float = 1.0) -> bool:
+        """bank_best: the question's cosine with its closest bank question of any passage — the bank spans what
+        the texts answer, so a question far from all of it is out of scope however close the prose seems."""
+        if bank_best < self.scope:
+            return False
         top = cands[:PASSAGES_CONSIDERED]
         return any(c.dense >= self.high or (c.dense >= self.low and c.lexical >= self.lexical) or c.bank >= self.bank
                    for c in top)
@@ -81,9 +86,9 @@ def quotable(sentence: str) -> bool:
 
 
 def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candidate], threshold: Threshold,
-           max_words: int) -> Composition | None:
+           max_words: int, bank_best: float = 1.0) -> Composition | None:
     confidence = _confidence(cands)
-    if not cands or not threshold.passes(cands):
+    if not cands or not threshold.passes(cands, bank_best):
         return None
     top = cands[: PASSAGES_CONSIDERED * 2]
     # A superseded text is never cited when a current one answers too.
@@ -141,7 +146,7 @@ def citation(p: dict, quote: list[str], score: float = 0.0) -> Citation:
 
 def run(ctx: Context, bundle: IndexBundle, threshold: Threshold, max_words: int) -> Composition | None:
     """Sets no_answer on ctx when nothing answers; otherwise returns what the localise step renders."""
-    comp = select(bundle, ctx.query_vector, ctx.text, ctx.candidates, threshold, max_words)
+    comp = select(bundle, ctx.query_vector, ctx.text, ctx.candidates, threshold, max_words, ctx.bank_best)
     if comp is None:
         ctx.finish(Status.NO_ANSWER, confidence=round(_confidence(ctx.candidates), 4))
     return comp

@@ -27,6 +27,7 @@ class Context:
     query_vector: np.ndarray | None = None
     query_sparse: np.ndarray | None = None   # the question's sparse terms, from the same model pass
     candidates: list[Candidate] = field(default_factory=list)
+    bank_best: float = 1.0             # cosine of the closest bank question of any passage (1.0: no bank)
     answer: Answer | None = None       # set when a step ends the answer early
     notices: list[str] = field(default_factory=list)
     guard_reason: str = ""

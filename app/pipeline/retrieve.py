@@ -41,7 +41,7 @@ def _minmax(x: np.ndarray) -> np.ndarray:
 
 def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, qvec: np.ndarray | None = None,
                   lexical_query: str | None = None, fusion: Fusion = DEFAULT_FUSION,
-                  qsparse: np.ndarray | None = None) -> tuple[list[Candidate], np.ndarray]:
+                  qsparse: np.ndarray | None = None, bank: np.ndarray | None = None) -> tuple[list[Candidate], np.ndarray]:
     if qvec is None:
         qvec, qsparse = encode_question(embedder, query)
     d_idx, _ = bundle.dense_search(qvec, POOL)
@@ -50,7 +50,10 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
     l_idx, l_scores = bundle.lexical.search(lexical_query or query, POOL)
     w_question = fusion.question if len(bundle.question_vectors) else 0.0
     w_bank_lex = fusion.question_lexical if bundle.bank_lexical is not None else 0.0
-    bank = bundle.best_question_scores(qvec) if w_question else None
+    if w_question and bank is None:
+        bank = bundle.best_question_scores(qvec)
+    elif not w_question:
+        bank = None
     bank_lex = bundle.bank_lexical.passage_scores(query) if w_bank_lex else None
     b_idx = [int(i) for scores in (bank, bank_lex) if scores is not None for i in np.argsort(-scores)[:POOL]]
     pool = list(dict.fromkeys([int(i) for i in d_idx] + [int(i) for i in s_idx] + [int(i) for i in l_idx] + b_idx))
@@ -106,8 +109,11 @@ def run(ctx: Context, bundle: IndexBundle, embedder: Embedder, k: int, glossary=
             ctx.expanded_terms = extra
     if ctx.query_vector is None:
         ctx.query_vector, ctx.query_sparse = encode_question(embedder, ctx.text)
+    bank = bundle.best_question_scores(ctx.query_vector) if len(bundle.question_vectors) else None
+    if bank is not None:
+        ctx.bank_best = float(bank.max())
     cands, _ = hybrid_search(bundle, embedder, ctx.text, k, qvec=ctx.query_vector, lexical_query=lexical_query,
-                             qsparse=ctx.query_sparse)
+                             qsparse=ctx.query_sparse, bank=bank)
     for c in cands:
         if c.passage["language"] == ctx.language:
             c.fused *= SAME_LANGUAGE_BOOST

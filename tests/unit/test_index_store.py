@@ -112,3 +112,13 @@ def test_threshold_answers_a_question_that_is_nearly_a_bank_question():
     assert not Threshold(high=0.8, low=0.7, lexical=1.0).passes(weak_cosines(0.99)), "no bank threshold: never"
     t = Threshold(high=0.8, low=0.7, lexical=1.0, bank=0.94)
     assert t.passes(weak_cosines(0.95)) and not t.passes(weak_cosines(0.93))
+
+
+def test_threshold_scope_gate_refuses_a_question_far_from_every_bank_question():
+    from app.pipeline.context import Candidate
+
+    close_prose = [Candidate(0, {}, 0.95, 5.0, 0.0, 0.95)]
+    t = Threshold(high=0.8, low=0.7, lexical=1.0, bank=0.94, scope=0.88)
+    assert t.passes(close_prose, bank_best=0.90)
+    assert not t.passes(close_prose, bank_best=0.87), "out of scope however close the prose"
+    assert Threshold(high=0.8, low=0.7, lexical=1.0).passes(close_prose, bank_best=0.1), "no gate without a scope"
