@@ -49,6 +49,13 @@ def relevant_passages(bundle: IndexBundle, item: dict) -> set[str]:
     return out
 
 
+def _passes(bundle: IndexBundle, embedder, threshold, question: str) -> bool:
+    """The answer decision as the pipeline makes it, retrieval and compose alone (no guard)."""
+    cands, qvec = hybrid_search(bundle, embedder, question, 10)
+    bank_best = float(bundle.best_question_scores(qvec).max()) if len(bundle.question_vectors) else 1.0
+    return threshold.passes(cands, bank_best)
+
+
 def load(path: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
@@ -106,7 +113,7 @@ def main() -> None:
     for name, path in (("answerable", args.data), ("unanswerable", args.unanswerable), ("off-topic", args.offtopic)):
         if path.exists():
             qs = [i["question"] for i in load(path)]
-            passed[name] = (sum(threshold.passes(hybrid_search(bundle, embedder, q, 10)[0]) for q in qs), len(qs))
+            passed[name] = (sum(_passes(bundle, embedder, threshold, q) for q in qs), len(qs))
     print(f"\nthreshold {threshold}:")
     print("| set | answered | no_answer |\n|---|---|---|")
     for name, (a, n) in passed.items():
