@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh st,test
-# Known vulnerabilities in the installed packages fail the run. Where no advisory service answers (this
-# build machine reaches PyPI's file index but not its JSON API, nor OSV) it says "nothing was audited".
+# Known vulnerabilities in the installed packages fail the run. pip-audit's per-release lookups and OSV do
+# not answer on this build machine; packages at their latest release are then audited from PyPI's project
+# JSON, and the rest are listed as not audited (scripts/audit.py).
 scripts/audit.sh --allow-unaudited
 scripts/system_deps.sh
 eval "$(scripts/test_postgres.sh start)"
