@@ -42,24 +42,67 @@ class Manifest:
     conflicts: list = field(default_factory=list)
     questions: int = 0              # question-bank entries indexed (corpus/_questions)
     question_orphans: int = 0       # bank entries whose passage is no longer in the corpus (skipped)
+    ef_search: int = 0              # HNSW only: the efSearch calibrated at build
+    recall_at_10: float = 1.0       # of the FAISS index against exact search, on the calibration questions
 
 
 def _rebuild_hint(corpus_dir: Path, index_dir: Path) -> str:
     return f"run: python scripts/build_index.py --corpus {corpus_dir} --index {index_dir}"
 
 
-def _faiss_index(vectors: np.ndarray, approximate_above: int) -> tuple[faiss.Index, str]:
-    dim = vectors.shape[1]
-    if len(vectors) > approximate_above:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 256   # recall@10 0.984 at 22,500 passages (scripts/bench_index.py)
-        kind = "hnsw32"
-    else:
-        index = faiss.IndexFlatIP(dim)
-        kind = "flat"
+HNSW_M, HNSW_EF_CONSTRUCTION = 32, 80
+EF_SEARCH_STEPS = (64, 128, 256, 512, 1024, 2048)
+RECALL_TARGET = 0.98          # recall@10 of the approximate index against exact search
+CALIBRATION_QUERIES = 1000
+
+
+def recall_at_10(approx: np.ndarray, exact: np.ndarray) -> float:
+    return float(np.mean([len(set(a) & set(e) - {-1}) / 10 for a, e in zip(approx, exact)]))
+
+
+def calibrated_hnsw(vectors: np.ndarray, queries: np.ndarray,
+                    target: float = RECALL_TARGET) -> tuple[faiss.Index | None, int, float]:
+    """HNSW with the smallest efSearch whose recall@10 against exact search on `queries` reaches target.
+
+    Recall depends on the data, so it is measured at build on questions like the residents' (the question
+    bank) rather than fixed once from a benchmark; (None, ef, recall) when no step reaches the target.
+    """
+    index = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
     index.add(vectors)
-    return index, kind
+    exact_index = faiss.IndexFlatIP(vectors.shape[1])
+    exact_index.add(vectors)
+    _, exact = exact_index.search(queries, 10)
+    recall = 0.0
+    for ef in EF_SEARCH_STEPS:
+        index.hnsw.efSearch = ef
+        recall = recall_at_10(index.search(queries, 10)[1], exact)
+        if recall >= target:
+            return index, ef, recall
+    return None, EF_SEARCH_STEPS[-1], recall
+
+
+def calibration_queries(question_vectors: np.ndarray | None, sentence_vectors: np.ndarray,
+                        passage_vectors: np.ndarray) -> np.ndarray:
+    """The bank's questions where there are enough, else the corpus's own sentences; at most 1,000."""
+    if question_vectors is not None and len(question_vectors) >= 100:
+        pool = question_vectors
+    else:
+        pool = sentence_vectors if len(sentence_vectors) else passage_vectors
+    rows = np.random.default_rng(0).permutation(len(pool))[:CALIBRATION_QUERIES]
+    return np.ascontiguousarray(pool[np.sort(rows)], dtype=np.float32)
+
+
+def _faiss_index(vectors: np.ndarray, approximate_above: int,
+                 queries: np.ndarray) -> tuple[faiss.Index, str, int, float]:
+    """Exact search up to approximate_above passages; above it HNSW if it reaches RECALL_TARGET, else exact."""
+    if len(vectors) > approximate_above:
+        index, ef, recall = calibrated_hnsw(vectors, queries)
+        if index is not None:
+            return index, f"hnsw{HNSW_M}", ef, round(recall, 4)
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    return index, "flat", 0, 1.0
 
 
 def _resolve_conflicts(corpus_dir: Path, docs: dict[str, Document], passages: list[dict]) -> list[dict]:
@@ -100,18 +143,19 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approxima
     vectors = embedder.encode(texts, kind="passage")
     sent_rows = [(i, j) for i, p in enumerate(passages) for j in range(len(p["sentences"]))]
     sent_vecs = embedder.encode([passages[i]["sentences"][j] for i, j in sent_rows], kind="passage")
-    index, kind = _faiss_index(vectors, approximate_above)
     sparse = embedder.encode_sparse(texts) if getattr(embedder, "has_sparse", False) else None
     conflicts = _resolve_conflicts(corpus_dir, docs, passages)
     position = {p["id"]: i for i, p in enumerate(passages)}
     bank = load_question_bank(corpus_dir)
     kept = [q for q in bank if q["passage_id"] in position]
     q_vecs = embedder.encode([q["question"] for q in kept], kind="query") if kept else None
+    index, kind, ef_search, recall = _faiss_index(vectors, approximate_above, calibration_queries(q_vecs, sent_vecs, vectors))
     chash = corpus_hash(corpus_dir)
     manifest = Manifest(
         format=FORMAT_VERSION, embedder_id=embedder.id, dim=embedder.dim, corpus_hash=chash,
         built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), documents=len(docs),
-        passages=len(passages), sentences=len(sent_rows), index_type=kind,
+        passages=len(passages), sentences=len(sent_rows), index_type=kind, ef_search=ef_search,
+        recall_at_10=recall,
         version=f"{chash[:8]}-{fold(embedder.id).replace('/', '_')[:24]}-{dt.datetime.now():%Y%m%d%H%M%S}",
         conflicts=conflicts, questions=len(kept), question_orphans=len(bank) - len(kept),
     )
@@ -182,6 +226,8 @@ class IndexBundle:
             self.passages: list[dict] = [json.loads(line) for line in lines if line.strip()]
         except Exception as exc:  # noqa: BLE001 - any unreadable file means the same thing
             raise IndexNotReady(f"corrupt index in {index_dir}: {exc}") from exc
+        if manifest.ef_search and hasattr(self.faiss, "hnsw"):
+            self.faiss.hnsw.efSearch = manifest.ef_search
         if self.faiss.ntotal != len(self.passages) or len(self.sentence_vectors) != manifest.sentences:
             raise IndexNotReady(f"corrupt index in {index_dir}: counts do not match the manifest")
         self.sparse: tuple[np.ndarray, np.ndarray] | None = None

@@ -1,6 +1,10 @@
 from pathlib import Path
 
+import faiss
+import numpy as np
 import pytest
+
+from app.index import store
 
 from app.index.store import IndexBundle, IndexNotReady, build_index, check_index
 from app.pipeline.answer import Question, Status
@@ -122,3 +126,37 @@ def test_threshold_scope_gate_refuses_a_question_far_from_every_bank_question():
     assert t.passes(close_prose, bank_best=0.90)
     assert not t.passes(close_prose, bank_best=0.87), "out of scope however close the prose"
     assert Threshold(high=0.8, low=0.7, lexical=1.0).passes(close_prose, bank_best=0.1), "no gate without a scope"
+
+
+def test_above_the_size_setting_the_index_is_hnsw_calibrated_to_the_recall_target(tmp_path, fake_embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = ("bidrag ansökan resa hemland barn familj kronor beslut intyg pass skola arbete bostad "
+             "kommun rådgivning flyg biljett tolk").split()
+    for i in range(30):
+        body = " ".join(words[(i * 7 + j * 3) % len(words)] for j in range(24)) + "."
+        _write(corpus, id=f"d{i}", title=f"Dokument {i}", authority="Migrationsverket", status="current",
+               precedence=100, body=body)
+    m = build_index(corpus, tmp_path / "index", fake_embedder, approximate_above=10)
+    assert m.passages > 10 and m.index_type == "hnsw32"
+    assert m.ef_search == store.EF_SEARCH_STEPS[0] and m.recall_at_10 >= store.RECALL_TARGET
+    bundle = IndexBundle.load(tmp_path / "index", corpus, fake_embedder.id)
+    assert bundle.faiss.hnsw.efSearch == m.ef_search
+    flat = build_index(corpus, tmp_path / "exact", fake_embedder, approximate_above=10_000)
+    assert (flat.index_type, flat.ef_search, flat.recall_at_10) == ("flat", 0, 1.0)
+
+
+def test_hnsw_calibration_picks_the_smallest_ef_search_that_reaches_the_target_or_none():
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(10_000, 64)).astype(np.float32)   # random directions: hard for HNSW
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    queries = rng.normal(size=(200, 64)).astype(np.float32)
+    index, ef, recall = store.calibrated_hnsw(vectors, queries)
+    assert index is not None and recall >= store.RECALL_TARGET and index.hnsw.efSearch == ef
+    exact = faiss.IndexFlatIP(64)
+    exact.add(vectors)
+    step = store.EF_SEARCH_STEPS.index(ef)
+    assert step > 0, "random data should need more than the first step"
+    index.hnsw.efSearch = store.EF_SEARCH_STEPS[step - 1]
+    assert store.recall_at_10(index.search(queries, 10)[1], exact.search(queries, 10)[1]) < store.RECALL_TARGET
+    assert store.calibrated_hnsw(vectors, queries, target=1.01)[0] is None
