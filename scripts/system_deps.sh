@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium (+ driver) for real-browser tests, PostgreSQL for the
-# storage tests, Node/npm for axe-core. Idempotent; installs only what is missing. Needs root (CI is root).
+# storage tests, Redis for the replica test (shared rate-limit counters), Node/npm for axe-core.
+# Idempotent; installs only what is missing. Needs root (CI is root).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != "0" ]; then

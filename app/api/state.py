@@ -37,6 +37,10 @@ class ServiceState:
 
     def open_store(self) -> None:
         """Connect the answer log, migrate, apply retention. Failures are counted, never fatal."""
+        if self.settings.environment == "production" and self.settings.database_url.startswith("sqlite"):
+            # allowed (one small site, a volume for data/), but each replica would keep its own log
+            log.warning("answer log is SQLite in production: it lives in this process's file system and "
+                        "replicas do not share it; set KALLA_DATABASE_URL to PostgreSQL (docs/deploy.md)")
         self.store = AnswerStore(self.settings.database_url)
         self.store.start()
         if self.store.migrated:
