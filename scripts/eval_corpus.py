@@ -51,7 +51,7 @@ def relevant_passages(bundle: IndexBundle, item: dict) -> set[str]:
 
 def _passes(bundle: IndexBundle, embedder, threshold, question: str) -> bool:
     """The answer decision as the pipeline makes it, retrieval and compose alone (no guard)."""
-    qvec, qsparse = encode_question(embedder, question)
+    qvec, qsparse = encode_question(embedder, question, bundle.sparse_latents)
     bank, bank_best = question_bank_scores(bundle, qvec)
     cands, _ = hybrid_search(bundle, embedder, question, 10, qvec=qvec, qsparse=qsparse, bank=bank)
     return threshold.passes(cands, bank_best)

@@ -38,7 +38,7 @@ from app.api.state import ServiceState  # noqa: E402
 
 def recall_by_language(bundle, embedder, items, glossary=None, k=3, fusion=DEFAULT_FUSION, encoded=None) -> dict[str, float]:
     hits: dict[str, list[int]] = defaultdict(list)
-    encoded = encoded or [encode_question(embedder, i["question"]) for i in items]
+    encoded = encoded or [encode_question(embedder, i["question"], bundle.sparse_latents) for i in items]
     rel_cache: dict[str, set[str]] = {}
     for item, (v, sparse) in zip(items, encoded):
         rel = rel_cache.setdefault(item["id"], relevant_passages(bundle, item))
@@ -63,7 +63,7 @@ def main() -> None:
     embedder = make_embedder(s.embedder, s.embedder_model)
     bundle = IndexBundle.load(s.index_dir, s.corpus_dir, embedder.id)
     items = [i for i in load(args.data) if relevant_passages(bundle, i)]
-    encoded = [encode_question(embedder, i["question"]) for i in items]
+    encoded = [encode_question(embedder, i["question"], bundle.sparse_latents) for i in items]
     plain = recall_by_language(bundle, embedder, items, fusion=NO_BANK, encoded=encoded)
     expanded = recall_by_language(bundle, embedder, items, load_glossary(), fusion=NO_BANK, encoded=encoded)
     banked = recall_by_language(bundle, embedder, items, load_glossary(), encoded=encoded)

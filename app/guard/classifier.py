@@ -26,6 +26,7 @@ CATEGORIES = ("crisis", "abuse", "leading", "personal", "out_of_scope")
 # tests/data/guard_eval.jsonl; measured on the unseen tests/data/guard_holdout.jsonl (see README).
 EXEMPLAR_THRESHOLD = {"abuse": 0.88, "personal": 0.90, "leading": 0.86, "out_of_scope": 0.84}
 CRISIS_FLOOR = 0.86
+BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
 def strip_marks(text: str) -> str:
@@ -45,12 +46,18 @@ class GuardClassifier:
         raw = rules_file.read_text(encoding="utf-8")
         rules = load_yaml(raw)["categories"]
         self.embedder = embedder
+        # Per category, per language, one regex holding all its patterns as alternatives: a question was
+        # searched ~400 times before. Patterns with backreferences keep their own regex (group numbers).
         self.patterns: dict[str, list[tuple[str, re.Pattern]]] = {}
         for cat, spec in rules.items():
             pats = []
             for lang, items in (spec.get("patterns") or {}).items():
-                for p in items or []:
-                    pats.append((lang, re.compile(strip_marks(p), re.IGNORECASE)))
+                items = [strip_marks(p) for p in items or []]
+                alone = [p for p in items if BACKREFERENCE.search(p)]
+                joined = [p for p in items if p not in alone]
+                if joined:
+                    pats.append((lang, re.compile("|".join(f"(?:{p})" for p in joined), re.IGNORECASE)))
+                pats.extend((lang, re.compile(p, re.IGNORECASE)) for p in alone)
             self.patterns[cat] = pats
         self.exemplar_cat: list[str] = []
         self.exemplar_lang: list[str] = []
@@ -61,7 +68,8 @@ class GuardClassifier:
                     self.exemplar_cat.append(cat)
                     self.exemplar_lang.append(lang)
                     texts.append(t)
-        self.exemplar_cat_arr = np.array(self.exemplar_cat)
+        self.exemplar_rows = {cat: np.flatnonzero(np.array(self.exemplar_cat) == cat)
+                              for cat in dict.fromkeys(self.exemplar_cat)}
         key = hashlib.sha256((raw + embedder.id).encode()).hexdigest()[:16]
         self.vectors = self._vectors(texts, key, cache_dir)
 
@@ -80,32 +88,38 @@ class GuardClassifier:
                 log.info("guard exemplar cache not writable; computed in memory")
         return vecs
 
-    def match_pattern(self, category: str, text: str) -> str | None:
-        stripped = strip_marks(text)
+    def match_pattern(self, category: str, stripped: str) -> str | None:
+        """The language of the first pattern of this category found in the text (already strip_marks'ed)."""
         for lang, pat in self.patterns.get(category, []):
             if pat.search(stripped):
                 return lang
         return None
 
-    def best(self, qvec: np.ndarray, category: str) -> tuple[float, str]:
-        mask = self.exemplar_cat_arr == category
-        if not mask.any():
-            return 0.0, ""
-        sims = self.vectors[mask] @ qvec
-        i = int(np.argmax(sims))
-        return float(sims[i]), np.array(self.exemplar_lang)[mask][i]
+    def nearest(self, qvec: np.ndarray) -> dict[str, tuple[float, str]]:
+        """Per category, the cosine and language of its exemplar closest to the question (one product for all)."""
+        sims = self.vectors @ qvec if len(self.vectors) else np.zeros(0, np.float32)
+        out = {}
+        for cat in CATEGORIES + ("in_scope",):
+            rows = self.exemplar_rows.get(cat)
+            if rows is None or not len(rows):
+                out[cat] = (0.0, "")
+                continue
+            i = int(rows[np.argmax(sims[rows])])
+            out[cat] = (float(sims[i]), self.exemplar_lang[i])
+        return out
 
     def classify(self, text: str, qvec: np.ndarray) -> Verdict:
         """Crisis first (pattern, then exemplar), then the other patterns, then the nearest exemplar category."""
-        best = {cat: self.best(qvec, cat) for cat in CATEGORIES + ("in_scope",)}
-        lang = self.match_pattern("crisis", text)
+        best = self.nearest(qvec)
+        stripped = strip_marks(text)
+        lang = self.match_pattern("crisis", stripped)
         if lang:
             return Verdict("crisis", f"pattern:{lang}", 1.0)
         crisis, crisis_lang = best["crisis"]
         if crisis >= CRISIS_FLOOR and crisis >= max(score for c, (score, _) in best.items() if c != "crisis"):
             return Verdict("crisis", f"exemplar:{crisis_lang}", round(crisis, 4))
         for cat in CATEGORIES[1:]:
-            lang = self.match_pattern(cat, text)
+            lang = self.match_pattern(cat, stripped)
             if lang:
                 return Verdict(cat, f"pattern:{lang}", 1.0)
         nearest = max(best, key=lambda c: best[c][0])

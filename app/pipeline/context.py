@@ -26,6 +26,7 @@ class Context:
     language_source: str = "default"  # chosen | detected | conversation | site | default
     query_vector: np.ndarray | None = None
     query_sparse: np.ndarray | None = None   # the question's sparse terms, from the same model pass
+    sparse_latents: np.ndarray | None = None  # the index's sparse terms: the only ones worth computing
     candidates: list[Candidate] = field(default_factory=list)
     bank_best: float = 1.0             # cosine of the closest bank question of any passage (1.0: no bank)
     answer: Answer | None = None       # set when a step ends the answer early

@@ -51,7 +51,8 @@ def run(ctx: Context, classifier: GuardClassifier | None, embedder) -> None:
         return
     if classifier is None:
         return
-    ctx.query_vector, ctx.query_sparse = encode_question(embedder, ctx.text)   # reused by retrieval
+    # reused by retrieval, so computed for the index retrieval will search
+    ctx.query_vector, ctx.query_sparse = encode_question(embedder, ctx.text, ctx.sparse_latents)
     verdict = classifier.classify(ctx.text, ctx.query_vector)
     if not verdict.category:
         return

