@@ -15,11 +15,11 @@ from typing import Any, Callable
 
 import anyio
 from limits import RateLimitItem, parse_many
+from limits.storage import storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
 from pydantic import BaseModel, Field
 
 from app import metrics
-from app.api.counters import counter_storage
 from app.api.origin import is_own_origin
 from app.api.schemas import ErrorResponse
 from app.config import Settings
@@ -235,7 +235,7 @@ class RateLimitMiddleware:
         self.site_limits: list[RateLimitItem] = parse_many(settings.rate_limit_site)
         uri = settings.rate_limit_storage_uri
         self.in_process = uri.startswith("memory://")
-        self.limiter = SlidingWindowCounterRateLimiter(counter_storage(uri))
+        self.limiter = SlidingWindowCounterRateLimiter(storage_from_string(uri))
         self._last_error_log = 0.0
 
     async def __call__(self, scope: Scope, receive, send) -> None:
