@@ -51,7 +51,7 @@ def run(ctx: Context, classifier: GuardClassifier | None, embedder) -> None:
         return
     if classifier is None:
         return
-    # reused by retrieval, so computed for the index retrieval will search
+    # retrieval reuses both, so the sparse terms are those of the index it searches
     ctx.query_vector, ctx.query_sparse = encode_question(embedder, ctx.text, ctx.sparse_latents)
     verdict = classifier.classify(ctx.text, ctx.query_vector)
     if not verdict.category:
