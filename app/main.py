@@ -14,8 +14,9 @@ from app.api import middleware, routes_answers, routes_health
 from app.api import origin, routes_widget
 from app.api.state import ServiceState
 from app.config import Settings, get_settings
-from app.index.store import IndexNotReady
+from app.index.manifest import IndexNotReady
 from app.logging_setup import configure_logging
+from app.staff.web import StaffSecurityHeaders
 
 log = logging.getLogger("kalla")
 
@@ -61,11 +62,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_health.router)
     app.include_router(routes_answers.router, responses=middleware.ERROR_RESPONSES)
     app.include_router(metrics.router)
-    staff.install(app)   # /staff: review console (routes, static files, headers, error pages)
+    staff.install(app)   # /staff: review console (routes, static files, error pages)
     app.include_router(routes_widget.router)
-    middleware.install(app, settings)
-    origin.install(app, settings)   # outermost: CORS headers reach 413 and 429 answers too
+    origin.load_sites(app, settings)
+    middleware.document_errors(app)
+    for cls, options in reversed(middleware_stack(app, settings)):   # Starlette runs the last added first
+        app.add_middleware(cls, **options)
     return app
+
+
+def middleware_stack(app: FastAPI, settings: Settings) -> list[tuple[type, dict]]:
+    """Every middleware, outermost first: the one place their order is decided.
+
+    CORS outermost, so its headers reach 413 and 429 answers too; security headers on everything that
+    follows; metrics see every answer, refusals included; the body limit before anything reads a body; the
+    rate limit reads the (bounded) body for the site and language; the staff console's own headers last."""
+    stack: list[tuple[type, dict]] = [
+        (origin.OriginMiddleware, {"get_registry": lambda: app.state.sites}),
+        (middleware.SecurityHeadersMiddleware, {}),
+        (metrics.MetricsMiddleware, {}),
+        (middleware.BodyLimitMiddleware, {"max_bytes": settings.max_body_bytes}),
+    ]
+    if settings.rate_limit_enabled:
+        stack.append((middleware.RateLimitMiddleware, {"settings": settings}))
+    stack.append((StaffSecurityHeaders, {}))
+    return stack
 
 
 configure_logging()

@@ -47,7 +47,7 @@ def _language(code: str) -> str:
 
 def observe_answer(answer, seconds: float) -> None:
     """Count one answer, its latency and its step durations (answer.timings_ms)."""
-    status = getattr(answer.status, "value", str(answer.status))
+    status = answer.status.value
     lang = _language(answer.language)
     ANSWERS.labels(status, lang).inc()
     ANSWER_LATENCY.labels(status, lang).observe(seconds)

@@ -238,21 +238,21 @@ def load(port: int, questions: list[dict], concurrency: int, total: int, pids: l
 FLOOR_CODE = r"""
 import json, sys, time
 sys.path.insert(0, ".")
-from app.index.embedders import encode_question, make_embedder
+from app.index.embedders import make_embedder
 from app.config import get_settings
-from app.index.store import IndexBundle
+from app.index.bundle import IndexBundle
 s = get_settings()
 e = make_embedder(s.embedder, s.embedder_model, s.fused_query)
 latents = IndexBundle.load(s.index_dir, s.corpus_dir, e.id).sparse_latents   # as the service encodes for it
 qs = json.load(sys.stdin)
 for q in qs[:5]:
-    e.encode([q], kind="query"); encode_question(e, q, latents)
+    e.encode([q], kind="query"); e.encode_question(q, latents)
 dense, both, cpu = [], [], []
 for q in qs:
     t0 = time.perf_counter(); e.encode([q], kind="query"); dense.append((time.perf_counter() - t0) * 1000)
 for q in qs:
-    t0 = time.perf_counter(); encode_question(e, q, latents); both.append((time.perf_counter() - t0) * 1000)
-print(json.dumps({"embedder": e.id, "fused": bool(getattr(e, "_fused", None)), "dense_ms": dense,
+    t0 = time.perf_counter(); e.encode_question(q, latents); both.append((time.perf_counter() - t0) * 1000)
+print(json.dumps({"embedder": e.id, "fused": e.fused_question, "dense_ms": dense,
                   "question_ms": both}))
 """
 

@@ -42,9 +42,10 @@ sys.path.insert(0, str(ROOT))
 from app.config import get_settings  # noqa: E402
 from app.corpus.document import Document, load_corpus, render_document  # noqa: E402
 from app.corpus.passages import split_passages  # noqa: E402
-from app.index.embedders import make_embedder  # noqa: E402
-from app.index import store  # noqa: E402
-from app.index.store import IndexBundle, build_index  # noqa: E402
+from app.index.embedders import QuestionVectors, make_embedder  # noqa: E402
+from app.index import build as store  # noqa: E402
+from app.index.bundle import IndexBundle  # noqa: E402
+from app.index.build import build_index, embedding_text  # noqa: E402
 from app.pipeline.retrieve import POOL, hybrid_search  # noqa: E402
 
 NOISE = 0.02          # std of the noise added to derived vectors (cosine to the original ≈ 0.97)
@@ -94,7 +95,7 @@ class RecordingEmbedder:
 
     def __init__(self, inner) -> None:
         self.inner, self.id, self.dim = inner, inner.id, inner.dim
-        self.has_sparse = getattr(inner, "has_sparse", False)
+        self.has_sparse, self.fused_question = inner.has_sparse, inner.fused_question
         self.dense: dict[str, np.ndarray] = {}
         self.sparse: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.texts_embedded = 0
@@ -125,6 +126,7 @@ class DerivedEmbedder:
     def __init__(self, recorded: RecordingEmbedder, counterpart: dict[str, str]) -> None:
         self.rec, self.counterpart = recorded, counterpart
         self.id, self.dim, self.has_sparse = recorded.id, recorded.dim, recorded.has_sparse
+        self.fused_question = recorded.fused_question
         self.texts = 0
 
     def _noise(self, text: str) -> np.ndarray:
@@ -141,24 +143,18 @@ class DerivedEmbedder:
         return np.stack([r[0] for r in rows]), np.stack([r[1] for r in rows])
 
 
-def _passage_text(p: dict) -> str:
-    # as build_index() composes the text it embeds for a passage
-    return f"{p['title']}. {p['section']}. {p['text']}" if p["section"] else f"{p['title']}. {p['text']}"
-
-
 def counterparts(corpus: Path, origin: dict[str, str], original_corpus: Path) -> dict[str, str]:
     """Every text build_index() will embed for a copy → the matching text of the original (same position)."""
     originals = {d.id: d for d in load_corpus(original_corpus)}
-    orig_passages = {i: [{**p.to_dict(), **d.meta()} for p in split_passages(d)] for i, d in originals.items()}
+    orig_passages = {i: split_passages(d) for i, d in originals.items()}
     out = {}
     for d in load_corpus(corpus):
-        mine = [{**p.to_dict(), **d.meta()} for p in split_passages(d)]
         theirs = orig_passages[origin[d.id]]
-        for j, p in enumerate(mine):
+        for j, p in enumerate(split_passages(d)):
             q = theirs[min(j, len(theirs) - 1)]
-            out[_passage_text(p)] = _passage_text(q)
-            for s_i, s in enumerate(p["sentences"]):
-                out[s] = q["sentences"][min(s_i, len(q["sentences"]) - 1)] if q["sentences"] else q["text"]
+            out[embedding_text(p)] = embedding_text(q)
+            for s_i, s in enumerate(p.sentences):
+                out[s] = q.sentences[min(s_i, len(q.sentences) - 1)] if q.sentences else q.text
     return out
 
 
@@ -167,15 +163,14 @@ class QueryEmbedder:
 
     def __init__(self, real, questions: list[str]) -> None:
         self.id, self.dim = real.id, real.dim
-        self.has_sparse = getattr(real, "has_sparse", False)
-        self.q = {q: real.encode([q], kind="query")[0] for q in questions}
-        self.s = {q: real.query_sparse(q) for q in questions} if hasattr(real, "query_sparse") else {}
+        self.q = {q: QuestionVectors(real.encode([q], kind="query")[0], real.query_sparse(q) if real.has_sparse else None)
+                  for q in questions}
+
+    def vectors(self, text: str) -> QuestionVectors:
+        return self.q[text]
 
     def encode(self, texts, kind="query"):
-        return np.stack([self.q[t] for t in texts])
-
-    def query_sparse(self, text):
-        return self.s[text]
+        return np.stack([self.q[t].dense for t in texts])
 
 
 # --- measurements --------------------------------------------------------------------------------------
@@ -211,11 +206,11 @@ def _search_ms(index, queries: np.ndarray) -> float:
 
 def retrieval_latency(bundle: IndexBundle, qemb: QueryEmbedder, questions: list[str], k: int) -> dict:
     for q in questions[:5]:
-        hybrid_search(bundle, qemb, q, k)
+        hybrid_search(bundle, q, qemb.vectors(q), k)
     times = []
     for q in questions:
         t0 = time.perf_counter()
-        hybrid_search(bundle, qemb, q, k)
+        hybrid_search(bundle, q, qemb.vectors(q), k)
         times.append((time.perf_counter() - t0) * 1000)
     return {"p50_ms": round(pct(times, 50), 2), "p95_ms": round(pct(times, 95), 2)}
 
@@ -259,7 +254,7 @@ def bench_scale(scale: int, real, recorded: RecordingEmbedder | None, embed: boo
     row["load_s"] = round(time.perf_counter() - t0, 2)
     row["bundle_rss_mb"] = round(rss_mb() - before, 1)
     row["retrieval"] = retrieval_latency(bundle, qemb, questions, settings.retrieve_k)
-    vectors = bundle.faiss.reconstruct_n(0, bundle.faiss.ntotal)
+    vectors = bundle.all_passage_vectors()
     row["faiss"] = faiss_compare(np.ascontiguousarray(vectors, dtype=np.float32), qvecs, calibration)
     distinct = np.concatenate([vectors, bundle.sentence_vectors.astype(np.float32)])
     del bundle
@@ -305,7 +300,7 @@ def main() -> int:
             per[r["language"]] = per.get(r["language"], 0) + 1
             questions.append(r["question"])
     qemb = QueryEmbedder(real, questions)
-    qvecs = np.stack([qemb.q[q] for q in questions]).astype(np.float32)
+    qvecs = np.stack([qemb.q[q].dense for q in questions]).astype(np.float32)
     # HNSW is calibrated on the built index's question bank, as build_index() does (run.sh builds it).
     bank = IndexBundle.load(settings.index_dir, settings.corpus_dir, real.id).question_vectors
     calibration = store.calibration_queries(bank, np.zeros((0, real.dim), np.float32), qvecs)

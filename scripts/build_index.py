@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import get_settings  # noqa: E402
 from app.index.embedders import make_embedder  # noqa: E402
-from app.index.store import IndexNotReady, build_index, check_index, read_manifest  # noqa: E402
+from app.index.manifest import IndexNotReady, check_index, read_manifest  # noqa: E402
+from app.index.build import build_index  # noqa: E402
 
 
 def main() -> int:

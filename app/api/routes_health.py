@@ -20,4 +20,6 @@ def readyz(request: Request) -> JSONResponse:
     m = state.pipeline.bundle.manifest
     return JSONResponse({"status": "ready", "index_version": m.version, "embedder": m.embedder_id,
                          "passages": m.passages, "documents": m.documents,
+                         # one model pass per question (the compiled fused pass) or two (app/index/native)
+                         "fused_query": state.pipeline.embedder.fused_question,
                          "answer_log": state.store.status() if state.store else None})

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 
 from app.api.origin import check_site
 from app.i18n.catalogue import all_texts
-from app.i18n.languages import LANGUAGES, direction, normalise_code
+from app.i18n.languages import LANGUAGES, direction, first_supported, normalise_code
 
 WIDGET_DIR = Path(__file__).resolve().parent.parent / "static" / "widget"
 router = APIRouter(tags=["widget"])
@@ -102,7 +102,7 @@ def site_settings(request: Request, site_id: Annotated[str, PathParam(max_length
                   ) -> Response:
     """The widget's public settings for one site, with its texts in the requested (else the site's) language."""
     site = check_site(request, site_id)
-    lang = normalise_code(language) or site.default_language
+    lang = first_supported(language, site.default_language)
     body = {"site": site.public(), "max_message_chars": request.app.state.kalla.settings.max_message_chars,
             **texts_payload(lang)}
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/json",
@@ -113,7 +113,7 @@ def site_settings(request: Request, site_id: Annotated[str, PathParam(max_length
 def texts(request: Request, language: Annotated[str, PathParam(max_length=16)]) -> Response:
     """The catalogue in one language, else the default one (any page may read it): what the widget shows
     when its site is refused."""
-    lang = normalise_code(language) or normalise_code(request.app.state.kalla.settings.default_language) or "sv"
+    lang = first_supported(language, request.app.state.kalla.settings.default_language)
     return Response(json.dumps(texts_payload(lang), ensure_ascii=False), media_type="application/json",
                     headers={"Cache-Control": "public, max-age=300"})
 

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.config import get_settings
+from app.pipeline.answer import Status
 from app.pipeline.sanitize import clean_message
 
 
@@ -43,7 +44,8 @@ class HandoffOut(BaseModel):
 
 
 class PassageFields(BaseModel):
-    """A passage with its document's metadata, as every endpoint that shows one gives it."""
+    """A passage with its document's metadata, as every endpoint that shows one gives it
+    (app.corpus.passages.Passage.public(); a test holds the two to the same fields)."""
     passage_id: str
     document_id: str
     title: str
@@ -66,7 +68,7 @@ class CitationOut(PassageFields):
 
 class ChatResponse(BaseModel):
     id: str
-    status: Literal["answered", "no_answer", "handoff", "crisis", "rejected"]
+    status: Status
     language: str
     answer: str
     answer_language: str
@@ -77,13 +79,14 @@ class ChatResponse(BaseModel):
 
 
 class SearchHit(PassageFields):
-    score: float
-    dense: float
-    lexical: float
+    score: float = Field(description="Fused retrieval score, as the chat ranks passages.")
+    dense: float = Field(description="The better of the passage vector's and its best sentence's cosine with the query.")
+    lexical: float = Field(description="BM25 score of the query's words (0 when none occur).")
 
 
 class SearchResponse(BaseModel):
     query: str
+    language: str = Field(description="The language the query was ranked for (given, or detected).")
     hits: list[SearchHit]
 
 

@@ -11,7 +11,8 @@ from app.guard.classifier import GuardClassifier
 from app.pipeline.glossary import load_glossary
 from app.i18n import catalogue
 from app.index.embedders import Embedder, make_embedder
-from app.index.store import IndexBundle, IndexNotReady, read_manifest
+from app.index.bundle import IndexBundle
+from app.index.manifest import IndexNotReady, read_manifest
 from app.pipeline.pipeline import Pipeline
 from app.store.recorder import AnswerStore
 from app.translate.factory import make_translator
@@ -25,6 +26,7 @@ class ServiceState:
     embedder: Embedder | None = None
     pipeline: Pipeline | None = None
     store: AnswerStore | None = None
+    translator: object | None = None  # app.translate: made once, kept across index reloads
     error: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _index_checked: float = 0.0
@@ -64,13 +66,14 @@ class ServiceState:
         with self._lock:
             self.pipeline = Pipeline(bundle, self.embedder, retrieve_k=s.retrieve_k, max_words=s.answer_max_words,
                                      threshold=s.min_confidence or None, translator=self.pipeline_translator(),
-                                     hours=s.migrationsverket_hours, guard=guard, glossary=load_glossary())
+                                     hours=s.migrationsverket_hours, guard=guard, glossary=load_glossary(),
+                                     default_language=s.default_language)
             self.error = ""
         log.info("index loaded: %s (%d passages)", bundle.manifest.version, bundle.manifest.passages)
 
     def pipeline_translator(self):
         """The translation backend, if one is configured (see app/translate); made once, kept across reloads."""
-        if getattr(self, "translator", None) is None:
+        if self.translator is None:
             self.translator = make_translator(self.settings)
         return self.translator
 

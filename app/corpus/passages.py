@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from app.corpus.document import Document
 from app.text import fold, normalise_space, split_sentences, word_count
@@ -14,17 +14,40 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 
 @dataclass(frozen=True)
 class Passage:
+    """One retrievable piece of a document, with the document's metadata: what the index stores and every
+    answer, search hit and log row shows. The one place its fields are listed."""
     id: str
     document_id: str
     ordinal: int
     section: str          # heading path, e.g. "4 Resultatredovisning › 4.1 Informationsinsatser"
     text: str
     sentences: tuple[str, ...]
+    title: str = ""
+    authority: str = ""
+    url: str = ""
+    language: str = ""
+    published: str = ""
+    status: str = "current"    # current | superseded | context (app.corpus.document.STATUSES)
+    precedence: int = 0
+    translation_of: str = ""
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["sentences"] = list(self.sentences)
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Passage":
+        known = {f.name for f in fields(cls)}
+        return cls(**{**{k: v for k, v in d.items() if k in known}, "sentences": tuple(d.get("sentences") or ())})
+
+    def public(self) -> dict:
+        """The fields every endpoint shows for a passage (app.api.schemas.PassageFields), in one place."""
+        return {"passage_id": self.id, **{k: getattr(self, k) for k in PUBLIC_FIELDS}}
+
+
+# What residents and staff see of a passage besides its id (sentences and ordinal are internal).
+PUBLIC_FIELDS = ("document_id", "title", "authority", "url", "section", "published", "status", "language", "text")
 
 
 def passage_id(document_id: str, text: str) -> str:
@@ -112,5 +135,7 @@ def split_passages(doc: Document) -> list[Passage]:
             pid += "x"
         seen.add(pid)
         sentences = tuple(s for s in split_sentences(text) if s)
-        passages.append(Passage(pid, doc.id, i, section, text, sentences))
+        passages.append(Passage(pid, doc.id, i, section, text, sentences, title=doc.title, authority=doc.authority,
+                                url=doc.url, language=doc.language, published=doc.published, status=doc.status,
+                                precedence=doc.precedence, translation_of=doc.translation_of))
     return passages

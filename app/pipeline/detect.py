@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from app.i18n.languages import normalise_code
+from app.i18n.languages import fallback_language, normalise_code
 from app.pipeline.context import Context
 
 _ETHIOPIC = re.compile(r"[\u1200-\u137F]")
@@ -143,18 +143,14 @@ def detect_language(text: str, site_language: str | None = None) -> tuple[str | 
 
 
 def run(ctx: Context) -> None:
+    """Reads question, text; writes language and language_source."""
     q = ctx.question
-    chosen = normalise_code(q.language)
-    if chosen:
-        ctx.language, ctx.language_source = chosen, "chosen"
+    if normalise_code(q.language):
+        ctx.language, ctx.language_source = fallback_language(chosen=q.language)
         return
-    lang, how = detect_language(ctx.text, normalise_code(q.site_language))
+    lang, _how = detect_language(ctx.text, normalise_code(q.site_language))
     if lang:
         ctx.language, ctx.language_source = lang, "detected"
         return
-    for fallback, source in ((q.previous_language, "conversation"), (q.site_language, "site")):
-        code = normalise_code(fallback)
-        if code:
-            ctx.language, ctx.language_source = code, source
-            return
-    ctx.language, ctx.language_source = "sv", "default"
+    ctx.language, ctx.language_source = fallback_language(previous=q.previous_language, site=q.site_language,
+                                                          default=ctx.resources.default_language)

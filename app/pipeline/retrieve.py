@@ -1,7 +1,9 @@
-"""Step 3 — find passages: passage vectors (FAISS), best-sentence vectors and BM25, fused.
+"""Step — find passages: collect the signals (passage vectors, best sentences, learned sparse terms, BM25,
+the question bank), fuse them into one score, and rank. One search path: the chat's retrieve step and
+/api/search both call search().
 
 Score fusion (normalised cosines + normalised BM25) beat reciprocal-rank fusion on SweFAQ and on the
-corpus eval set (docs/adr/0003-retrieval-fusion.md); RRF stays available for comparison.
+corpus eval set (docs/adr/0003-retrieval-fusion.md); the comparison lives in scripts/eval_swefaq.py.
 """
 from __future__ import annotations
 
@@ -9,18 +11,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.index.embedders import Embedder, encode_question
-from app.index.store import IndexBundle
+from app.index.bundle import IndexBundle
+from app.index.embedders import QuestionVectors
 from app.pipeline.context import Candidate, Context
 
 POOL = 50
-RRF_K = 60
 STATUS_WEIGHT = {"current": 1.0, "context": 0.9, "superseded": 0.5}
+SAME_LANGUAGE_BOOST = 1.25   # an official text in the resident's language beats a translation of it
 
 
 @dataclass(frozen=True)
 class Fusion:
-    method: str = "score"        # "score" | "rrf"
     passage: float = 0.60        # passage vector cosine
     sentence: float = 0.15       # best sentence cosine
     sparse: float = 0.20         # learned sparse terms (when the embedder has them; else shared out)
@@ -32,6 +33,19 @@ class Fusion:
 DEFAULT_FUSION = Fusion()
 
 
+@dataclass
+class Signals:
+    """Every signal for the pooled passages (rows of the bundle): what fusion combines."""
+    pool: list[int]
+    passage_cosine: np.ndarray
+    sentence_cosine: np.ndarray
+    lexical: np.ndarray
+    sparse: np.ndarray | None          # None: the embedder or the index has no sparse terms
+    bank: np.ndarray | None            # per passage (all rows); None: no bank or its weight is 0
+    bank_lexical: np.ndarray | None    # per passage (all rows); None: no bank or its weight is 0
+    ranked: dict[str, np.ndarray]      # per signal, the rows it ranked best first (what the pool was made of)
+
+
 def _minmax(x: np.ndarray) -> np.ndarray:
     if len(x) == 0:
         return x
@@ -39,90 +53,119 @@ def _minmax(x: np.ndarray) -> np.ndarray:
     return (x - x.min()) / span if span > 1e-9 else np.ones_like(x)
 
 
-def hybrid_search(bundle: IndexBundle, embedder: Embedder, query: str, k: int, qvec: np.ndarray | None = None,
-                  lexical_query: str | None = None, fusion: Fusion = DEFAULT_FUSION,
-                  qsparse: np.ndarray | None = None, bank: np.ndarray | None = None) -> tuple[list[Candidate], np.ndarray]:
-    if qvec is None:
-        qvec, qsparse = encode_question(embedder, query, bundle.sparse_latents)
+def collect_signals(bundle: IndexBundle, query: str, vectors: QuestionVectors, lexical_query: str | None = None,
+                    fusion: Fusion = DEFAULT_FUSION, bank: np.ndarray | None = None) -> Signals:
+    """Pool the best POOL passages of each signal, then score every pooled passage on every signal.
+
+    bank: the question's best cosine per passage with its bank questions, when the caller has it already."""
+    qvec = vectors.dense
     d_idx, _ = bundle.dense_search(qvec, POOL)
     sentence_all = bundle.best_sentence_scores(qvec)     # once: it ranks passages and scores the pool
     s_idx = np.argsort(-sentence_all)[:POOL]
     l_idx, l_scores = bundle.lexical.search(lexical_query or query, POOL)
-    w_question = fusion.question if len(bundle.question_vectors) else 0.0
-    w_bank_lex = fusion.question_lexical if bundle.bank_lexical is not None else 0.0
-    if not w_question:
+    if not (fusion.question and bundle.has_bank):
         bank = None
     elif bank is None:
         bank = bundle.best_question_scores(qvec)
-    bank_lex = bundle.bank_lexical.passage_scores(query) if w_bank_lex else None
-    b_idx = [int(i) for scores in (bank, bank_lex) if scores is not None for i in np.argsort(-scores)[:POOL]]
-    pool = list(dict.fromkeys([int(i) for i in d_idx] + [int(i) for i in s_idx] + [int(i) for i in l_idx] + b_idx))
-    if not pool:
-        return [], qvec
-    dense = (bundle.faiss.reconstruct_batch(np.asarray(pool, dtype=np.int64)) @ qvec).astype(np.float32)
-    sentence = sentence_all[pool]
+    bank_lex = (bundle.bank_lexical.passage_scores(query)
+                if fusion.question_lexical and bundle.bank_lexical is not None else None)
+    ranked = {"passage": d_idx, "sentence": s_idx, "lexical": l_idx}
+    if bank is not None:
+        ranked["question"] = np.argsort(-bank)[:POOL]
+    if bank_lex is not None:
+        ranked["question_lexical"] = np.argsort(-bank_lex)[:POOL]
+    pool = list(dict.fromkeys(int(i) for rows in ranked.values() for i in rows))
     lex_of = {int(i): float(s) for i, s in zip(l_idx, l_scores)}
-    lexical = np.array([lex_of.get(i, 0.0) for i in pool], dtype=np.float32)
-    w_sparse = fusion.sparse
-    if w_sparse and bundle.sparse is not None and (qsparse is not None or hasattr(embedder, "query_sparse")):
-        sparse = bundle.sparse_scores(qsparse if qsparse is not None else embedder.query_sparse(query), pool)
-    else:
-        sparse, w_sparse = np.zeros(len(pool), dtype=np.float32), 0.0
-    if fusion.method == "rrf":
-        fused = np.zeros(len(pool))
-        pos = {i: j for j, i in enumerate(pool)}
-        for ranked, w in ((d_idx, fusion.passage), (s_idx, fusion.sentence), (l_idx, fusion.lexical)):
-            for rank, i in enumerate(ranked):
-                fused[pos[int(i)]] += w / (RRF_K + rank + 1)
-    else:
-        top_lex = float(lexical.max()) if len(lexical) and lexical.max() > 0 else 1.0
-        rest = fusion.passage + fusion.sentence + fusion.lexical
-        absent = (fusion.sparse - w_sparse) + (fusion.question - w_question) + (fusion.question_lexical - w_bank_lex)
-        scale = (rest + absent) / rest if rest else 1.0   # share out absent signals
-        fused = scale * (fusion.passage * _minmax(dense) + fusion.sentence * _minmax(sentence) +
-                         fusion.lexical * (lexical / top_lex)) + w_sparse * _minmax(sparse)
-        if bank is not None:
-            fused = fused + w_question * _minmax(np.maximum(bank[pool], 0.0))
-        if bank_lex is not None:
-            top_bank = float(bank_lex.max()) if bank_lex.max() > 0 else 1.0
-            fused = fused + w_bank_lex * bank_lex[pool] / top_bank
+    use_sparse = fusion.sparse and bundle.sparse is not None and vectors.sparse is not None and pool
+    return Signals(
+        pool=pool,
+        passage_cosine=bundle.passage_cosines(qvec, pool) if pool else np.zeros(0, np.float32),
+        sentence_cosine=sentence_all[pool],
+        lexical=np.array([lex_of.get(i, 0.0) for i in pool], dtype=np.float32),
+        sparse=bundle.sparse_scores(vectors.sparse, pool) if use_sparse else None,
+        bank=bank, bank_lexical=bank_lex, ranked=ranked)
+
+
+def fuse(s: Signals, fusion: Fusion = DEFAULT_FUSION) -> np.ndarray:
+    """One score per pooled passage: min-max normalised cosines and sparse terms, BM25 over its best; the weight
+    of a signal this index or embedder lacks is shared out over passage, sentence and BM25."""
+    w_sparse = fusion.sparse if s.sparse is not None else 0.0
+    w_question = fusion.question if s.bank is not None else 0.0
+    w_bank_lex = fusion.question_lexical if s.bank_lexical is not None else 0.0
+    top_lex = float(s.lexical.max()) if len(s.lexical) and s.lexical.max() > 0 else 1.0
+    rest = fusion.passage + fusion.sentence + fusion.lexical
+    absent = (fusion.sparse - w_sparse) + (fusion.question - w_question) + (fusion.question_lexical - w_bank_lex)
+    scale = (rest + absent) / rest if rest else 1.0
+    fused = scale * (fusion.passage * _minmax(s.passage_cosine) + fusion.sentence * _minmax(s.sentence_cosine) +
+                     fusion.lexical * (s.lexical / top_lex))
+    if s.sparse is not None:
+        fused = fused + w_sparse * _minmax(s.sparse)
+    if s.bank is not None:
+        fused = fused + w_question * _minmax(np.maximum(s.bank[s.pool], 0.0))
+    if s.bank_lexical is not None:
+        top_bank = float(s.bank_lexical.max()) if s.bank_lexical.max() > 0 else 1.0
+        fused = fused + w_bank_lex * s.bank_lexical[s.pool] / top_bank
+    return fused
+
+
+def rank(bundle: IndexBundle, s: Signals, scores: np.ndarray, k: int) -> list[Candidate]:
+    """The k best candidates by score, each weighted by its document's status (current > context > superseded)."""
     out = []
-    for j, i in enumerate(pool):
+    for j, i in enumerate(s.pool):
         p = bundle.passages[i]
-        out.append(Candidate(i, p, float(max(dense[j], sentence[j])), float(lexical[j]),
-                             float(fused[j]) * STATUS_WEIGHT.get(p["status"], 1.0),
-                             float(bank[i]) if bank is not None else 0.0))
-    out.sort(key=lambda c: -c.fused)
-    return out[:k], qvec
+        out.append(Candidate(i, p, float(max(s.passage_cosine[j], s.sentence_cosine[j])), float(s.lexical[j]),
+                             float(scores[j]) * STATUS_WEIGHT.get(p.status, 1.0),
+                             float(s.bank[i]) if s.bank is not None else 0.0))
+    out.sort(key=lambda c: -c.score)
+    return out[:k]
+
+
+def hybrid_search(bundle: IndexBundle, query: str, vectors: QuestionVectors, k: int, lexical_query: str | None = None,
+                  fusion: Fusion = DEFAULT_FUSION, bank: np.ndarray | None = None) -> list[Candidate]:
+    """Collect, fuse, rank: the building block search() and the evaluation scripts share."""
+    signals = collect_signals(bundle, query, vectors, lexical_query, fusion, bank)
+    if not signals.pool:
+        return []
+    return rank(bundle, signals, fuse(signals, fusion), k)
 
 
 def question_bank_scores(bundle: IndexBundle, qvec: np.ndarray) -> tuple[np.ndarray | None, float]:
     """Per passage, the question's best cosine with one of its bank questions; and the best of all, which the
     answer threshold's scope gate reads (1.0 when the corpus has no bank: nothing to gate on)."""
-    if not len(bundle.question_vectors):
+    if not bundle.has_bank:
         return None, 1.0
     bank = bundle.best_question_scores(qvec)
     return bank, float(bank.max())
 
 
-SAME_LANGUAGE_BOOST = 1.25   # an official text in the resident's language beats a translation of it
+@dataclass
+class SearchResult:
+    candidates: list[Candidate]
+    expanded_terms: str      # Swedish glossary terms added to the BM25 query ("" when none)
+    bank_best: float         # the question's best cosine with any bank question (1.0: no bank)
 
 
-def run(ctx: Context, bundle: IndexBundle, embedder: Embedder, k: int, glossary=None) -> None:
-    lexical_query = ctx.text
-    # Expansion helps questions in languages the corpus is not written in; in the corpus language it only adds noise.
-    if glossary is not None and ctx.language not in bundle.languages:
-        extra = glossary.expand(ctx.text)
-        if extra:
-            lexical_query = f"{ctx.text} {extra}"
-            ctx.expanded_terms = extra
-    if ctx.query_vector is None:
-        ctx.query_vector, ctx.query_sparse = encode_question(embedder, ctx.text, bundle.sparse_latents)
-    bank, ctx.bank_best = question_bank_scores(bundle, ctx.query_vector)
-    cands, _ = hybrid_search(bundle, embedder, ctx.text, k, qvec=ctx.query_vector, lexical_query=lexical_query,
-                             qsparse=ctx.query_sparse, bank=bank)
+def search(bundle: IndexBundle, text: str, language: str, vectors: QuestionVectors, k: int,
+           glossary=None) -> SearchResult:
+    """The product's ranking, for the chat and for /api/search alike: glossary expansion for questions in a
+    language the corpus is not written in (in the corpus language it only adds noise), fusion, and a boost for
+    passages in the resident's own language."""
+    lexical_query, expanded = text, ""
+    if glossary is not None and language not in bundle.languages:
+        expanded = glossary.expand(text)
+        if expanded:
+            lexical_query = f"{text} {expanded}"
+    bank, bank_best = question_bank_scores(bundle, vectors.dense)
+    cands = hybrid_search(bundle, text, vectors, k, lexical_query=lexical_query, bank=bank)
     for c in cands:
-        if c.passage["language"] == ctx.language:
-            c.fused *= SAME_LANGUAGE_BOOST
-    cands.sort(key=lambda c: -c.fused)
-    ctx.candidates = cands
+        if c.passage.language == language:
+            c.score *= SAME_LANGUAGE_BOOST
+    cands.sort(key=lambda c: -c.score)
+    return SearchResult(cands, expanded, bank_best)
+
+
+def run(ctx: Context) -> None:
+    """Reads text, language, query; writes candidates, expanded_terms, bank_best."""
+    r = ctx.resources
+    result = search(r.bundle, ctx.text, ctx.language, ctx.query, r.retrieve_k, r.glossary)
+    ctx.candidates, ctx.expanded_terms, ctx.bank_best = result.candidates, result.expanded_terms, result.bank_best

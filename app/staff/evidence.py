@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.index.store import IndexBundle
+from app.corpus.passages import Passage
+from app.index.bundle import IndexBundle
 from app.text import normalise_space
 
 
@@ -21,12 +22,12 @@ class Sentence:
 class CitationView:
     number: int
     stored: dict                     # what the answer log holds for this citation
-    passage: dict | None             # the passage in the current index, if it is still there
+    passage: Passage | None          # the passage in the current index, if it is still there
     paragraphs: list[list[Sentence]] = field(default_factory=list)
-    before: dict | None = None       # the previous passage of the same document
-    after: dict | None = None
+    before: Passage | None = None    # the previous passage of the same document
+    after: Passage | None = None
     quote_found: bool = False        # the stored quote was located in the passage shown
-    moved_to: dict | None = None     # passage gone, but its quote is in this passage of the current index
+    moved_to: Passage | None = None  # passage gone, but its quote is in this passage of the current index
 
     @property
     def passage_id(self) -> str:
@@ -56,12 +57,12 @@ def _mark_quoted(sentences: list[str], quote: str) -> tuple[list[bool], bool]:
     return marks, any(marks)
 
 
-def paragraphs(passage: dict, marks: list[bool]) -> list[list[Sentence]]:
+def paragraphs(passage: Passage, marks: list[bool]) -> list[list[Sentence]]:
     """Sentences grouped back into the passage's paragraphs (blank lines in its text)."""
-    text = passage.get("text", "")
+    text = passage.text
     out: list[list[Sentence]] = [[]]
     pos = 0
-    for sentence, quoted in zip(passage.get("sentences", []), marks, strict=True):
+    for sentence, quoted in zip(passage.sentences, marks, strict=True):
         at = text.find(sentence, pos)
         if at >= 0:
             if out[-1] and "\n\n" in text[pos:at]:
@@ -71,19 +72,19 @@ def paragraphs(passage: dict, marks: list[bool]) -> list[list[Sentence]]:
     return [p for p in out if p]
 
 
-def _neighbour(bundle: IndexBundle, i: int, step: int) -> dict | None:
+def _neighbour(bundle: IndexBundle, i: int, step: int) -> Passage | None:
     j = i + step
-    if 0 <= j < len(bundle.passages) and bundle.passages[j]["document_id"] == bundle.passages[i]["document_id"]:
+    if 0 <= j < len(bundle.passages) and bundle.passages[j].document_id == bundle.passages[i].document_id:
         return bundle.passages[j]
     return None
 
 
-def _find_quote(bundle: IndexBundle, document_id: str, quote: str) -> dict | None:
+def _find_quote(bundle: IndexBundle, document_id: str, quote: str) -> Passage | None:
     q = normalise_space(quote)
     if len(q) < 20:
         return None
     for p in bundle.passages:
-        if p["document_id"] == document_id and q in normalise_space(p["text"]):
+        if p.document_id == document_id and q in normalise_space(p.text):
             return p
     return None
 
@@ -97,11 +98,11 @@ def citation_views(citations: list[dict], bundle: IndexBundle | None) -> list[Ci
             views.append(CitationView(n, stored, None, moved_to=moved))
             continue
         p = bundle.passages[i]
-        marks, found = _mark_quoted(p.get("sentences", []), stored.get("quote", ""))
+        marks, found = _mark_quoted(list(p.sentences), stored.get("quote", ""))
         views.append(CitationView(n, stored, p, paragraphs(p, marks), _neighbour(bundle, i, -1),
                                   _neighbour(bundle, i, 1), found))
     return views
 
 
-def document_passages(bundle: IndexBundle, document_id: str) -> list[dict]:
-    return [p for p in bundle.passages if p["document_id"] == document_id]
+def document_passages(bundle: IndexBundle, document_id: str) -> list[Passage]:
+    return [p for p in bundle.passages if p.document_id == document_id]

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.index.embedders import make_embedder
-from app.index.store import IndexBundle, build_index
+from app.index.build import build_index
+from app.index.bundle import IndexBundle
 from app.staff.audit import audit
 from app.store.models import utcnow
 

@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from app.corpus.document import CorpusError, corpus_hash, load_corpus
+from app.corpus.passages import Passage
 from app.staff.audit import audit
 from app.staff.deps import AdminDep, DbDep, StaffDep, console, guard
 from app.staff.evidence import document_passages
@@ -30,16 +31,16 @@ def corpus(request: Request, db: DbDep, staff: StaffDep) -> Response:
     c = console(request)
     bundle = c.state.pipeline.bundle if c.state.pipeline is not None else None
     folder, folder_hash, folder_error = _folder(c.settings)
-    indexed: dict[str, dict] = {}
+    indexed: dict[str, Passage] = {}
     counts: Counter = Counter()
     for p in bundle.passages if bundle else []:
-        indexed.setdefault(p["document_id"], p)
-        counts[p["document_id"]] += 1
+        indexed.setdefault(p.document_id, p)
+        counts[p.document_id] += 1
     rows = []
     for doc_id in sorted(set(indexed) | set(folder)):
         p, d = indexed.get(doc_id), folder.get(doc_id)
-        meta = d.meta() if d else {k: p.get(k, "") for k in ("title", "authority", "url", "language", "published",
-                                                             "status", "precedence")}
+        meta = d.meta() if d else {k: getattr(p, k) for k in ("title", "authority", "url", "language", "published",
+                                                              "status", "precedence")}
         rows.append({"id": doc_id, **meta, "passages": counts[doc_id], "provenance": d.provenance if d else "",
                      "state": "indexed" if p and d else ("not yet indexed" if d else "removed from the folder")})
     audit(db, "view_corpus", user_id=staff.id, actor=staff.email)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from app.pipeline.answer import Status
 from app.staff import charts
 from app.staff.audit import audit
 from app.staff.deps import DbDep, StaffDep, console, guard
@@ -11,11 +12,10 @@ from app.staff.filters import NO_SITE, STATUSES
 from app.staff.queue import filter_options
 from app.staff.reviews import ANSWER_VERDICT_LABELS
 from app.staff.stats import StatsFilter, compute
-from app.staff.web import language_name
+from app.staff.formatting import language_name
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(guard)])
-STATUS_LABELS = {"answered": "answered", "no_answer": "no answer", "handoff": "handed off", "crisis": "crisis",
-                 "rejected": "rejected"}
+STATUS_LABELS = {s.value: s.label for s in Status}
 
 
 def _site_label(key: str) -> str:

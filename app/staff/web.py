@@ -1,7 +1,6 @@
 """Wiring: the console object on app.state, templates, static files, security headers and error pages."""
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 from urllib.parse import quote
@@ -12,9 +11,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.config import DEV_SESSION_SECRET
-from app.i18n.catalogue import messages
-from app.i18n.languages import LANGUAGES
-from app.staff.auth import StaffAuth, as_utc
+from app.staff import routes_auth, routes_corpus, routes_review, routes_stats
+from app.staff.auth import StaffAuth
+from app.staff.formatting import language_name, notice, pct, text_direction, when
 from app.staff.deps import StaffAuthRequired, StaffForbidden, StaffUnavailable, session_cookie_name
 from app.staff.rebuild import IndexRebuilder
 
@@ -64,35 +63,9 @@ class StaffSecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _when(value) -> str:
-    if not value:
-        return ""
-    return as_utc(value).strftime("%Y-%m-%d %H:%M UTC") if isinstance(value, dt.datetime) else str(value)
-
-
-def _pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.0f} %"
-
-
-def language_name(code: str) -> str:
-    lang = LANGUAGES.get(code or "")
-    return f"{lang.name} ({code})" if lang else (code or "unknown")
-
-
-def _direction(code: str) -> str:
-    lang = LANGUAGES.get(code or "")
-    return lang.direction if lang else "auto"
-
-
-def _notice(key: str, language: str) -> str:
-    """The catalogue text the resident saw for a notice, in their language."""
-    texts = messages(language) or messages("en")
-    return texts.get(key) or texts.get(f"{key}_notice") or key
-
-
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters.update(when=_when, pct=_pct, language_name=language_name, direction=_direction)
-templates.env.globals.update(notice=_notice, PREFIX=PREFIX)
+templates.env.filters.update(when=when, pct=pct, language_name=language_name, direction=text_direction)
+templates.env.globals.update(notice=notice, PREFIX=PREFIX)
 
 
 def _page(request: Request, title: str, message: str, status: int) -> HTMLResponse:
@@ -101,8 +74,6 @@ def _page(request: Request, title: str, message: str, status: int) -> HTMLRespon
 
 def install(app: FastAPI) -> None:
     """Called once by app.main.create_app."""
-    from app.staff import routes_auth, routes_corpus, routes_review, routes_stats
-
     state = app.state.kalla
     app.state.staff = StaffConsole(state)
     if state.settings.staff_session_secret.get_secret_value() == DEV_SESSION_SECRET:
@@ -110,7 +81,6 @@ def install(app: FastAPI) -> None:
     for module in (routes_auth, routes_review, routes_stats, routes_corpus):
         app.include_router(module.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(HERE / "static")), name="staff-static")
-    app.add_middleware(StaffSecurityHeaders)
 
     @app.exception_handler(StaffAuthRequired)
     async def _login_first(request: Request, exc: StaffAuthRequired) -> Response:

@@ -86,4 +86,4 @@ def test_setting_turns_the_engine_off(monkeypatch):
     monkeypatch.setenv("KALLA_FUSED_QUERY", "false")
     settings = Settings()
     assert settings.fused_query is False
-    assert make_embedder(settings.embedder, settings.embedder_model, settings.fused_query)._fused is None
+    assert make_embedder(settings.embedder, settings.embedder_model, settings.fused_query).fused_question is False

@@ -44,7 +44,9 @@ def test_backend_is_local_normalised_and_384_dims(st_embedder):
 
 
 def test_index_and_answer_with_sentence_transformers(tmp_path: Path, st_embedder):
-    from app.index.store import IndexBundle, IndexNotReady, build_index
+    from app.index.bundle import IndexBundle
+    from app.index.manifest import IndexNotReady
+    from app.index.build import build_index
     from app.pipeline.pipeline import Pipeline
 
     corpus = tmp_path / "corpus"

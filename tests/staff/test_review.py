@@ -45,9 +45,9 @@ def test_answer_page_shows_each_citation_inside_its_document(staff_app, admin):
             assert f'href="{cit["url"]}"' in art
         i = bundle.by_id[cit["passage_id"]]
         neighbours = [p for p in (bundle.passages[i - 1:i] + bundle.passages[i + 1:i + 2])
-                      if p["document_id"] == cit["document_id"]]
+                      if p.document_id == cit["document_id"]]
         for n in neighbours:                                         # the passage in its context
-            assert html.escape(n["text"][:60], quote=False) in art
+            assert html.escape(n.text[:60], quote=False) in art
         assert 'name="citation-' in art and 'value="not_supported"' in art
     doc = admin.get(f"/staff/corpus/documents/{body['citations'][0]['document_id']}").text
     assert f'id="p-{body["citations"][0]["passage_id"]}"' in doc
@@ -74,7 +74,7 @@ def test_review_is_saved_citation_by_citation_redacted_and_replaced(staff_app, a
         review = db.scalar(select(AnswerReview).where(AnswerReview.answer_id == answer_id))
         assert review.verdict == "incorrect" and "070" not in review.comment and "[telefon]" in review.comment
         assert [(c.position, c.verdict) for c in review.citations] == [(0, "supported"), (1, "not_supported")]
-        assert review.citations[0].passage_id == staff_app.state.kalla.pipeline.bundle.passages[0]["id"]
+        assert review.citations[0].passage_id == staff_app.state.kalla.pipeline.bundle.passages[0].id
     # Saving again replaces the reviewer's review; a bad form changes nothing.
     assert admin.post(url, data={"verdict": "correct", "citation-1-verdict": "partly"}).status_code == 303
     bad = admin.post(url, data={"verdict": "maybe", "citation-0-verdict": "supported"})
@@ -105,8 +105,8 @@ def test_translation_beside_the_original_and_right_to_left_text(staff_app, admin
 
 def test_a_passage_gone_from_the_index_is_said_plainly(staff_app, admin):
     real = staff_app.state.kalla.pipeline.bundle.passages[5]
-    moved = {"passage_id": f"{real['document_id']}_000000000000", "document_id": real["document_id"], "score": 0.8,
-             "quote": " ".join(real["sentences"][:2]), "translation": None, "status": "current", "language": "sv"}
+    moved = {"passage_id": f"{real.document_id}_000000000000", "document_id": real.document_id, "score": 0.8,
+             "quote": " ".join(real.sentences[:2]), "translation": None, "status": "current", "language": "sv"}
     gone = {"passage_id": "withdrawn-2024-doc_abcdefabcdef", "document_id": "withdrawn-2024-doc", "score": 0.7,
             "quote": "Bidraget betalas ut i två delar.", "translation": None, "status": "current", "language": "sv"}
     answer_id = add_answer(staff_app, site="review-gone", citations=[moved, gone])
@@ -116,7 +116,7 @@ def test_a_passage_gone_from_the_index_is_said_plainly(staff_app, admin):
     first, second = ARTICLE.findall(page)
     for art in (first, second):
         assert "no longer in the current index" in art and "old-version-1" in art
-    assert f'#p-{real["id"]}' in first                        # found again in the current index
+    assert f'#p-{real.id}' in first                        # found again in the current index
     assert "Bidraget betalas ut i två delar." in second and "#p-" not in second
     assert "older than the current index" in page
 
@@ -182,7 +182,7 @@ def test_csv_export_follows_the_filters_and_defuses_formulas(staff_app, admin):
     by_id = {row["id"]: row for row in rows}
     assert by_id[a]["question"].startswith("'=HYPERLINK") and by_id[a]["feedback_helpful"] == "1"
     assert by_id[b]["question"].startswith("'+46")
-    assert by_id[b]["citations"] == staff_app.state.kalla.pipeline.bundle.passages[3]["id"]
+    assert by_id[b]["citations"] == staff_app.state.kalla.pipeline.bundle.passages[3].id
     with staff_app.state.kalla.store.Session() as db:
         assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "export_csv")) >= 1
 

@@ -1,12 +1,13 @@
 import pytest
 
 from app.pipeline.answer import Question
-from app.pipeline.context import Context
 from app.pipeline.detect import detect_language, run
+from tests.support.pipeline import context
 
 
 def _lang(message, **kw):
-    ctx = Context(question=Question(message, **kw), text=message)
+    ctx = context(message)
+    ctx.question = Question(message, **kw)
     run(ctx)
     return ctx.language, ctx.language_source
 

@@ -4,11 +4,12 @@ import faiss
 import numpy as np
 import pytest
 
-from app.index import store
-
-from app.index.store import IndexBundle, IndexNotReady, build_index, check_index
+from app.index import build as store
+from app.index.build import build_index
+from app.index.bundle import IndexBundle
+from app.index.manifest import IndexNotReady, check_index
 from app.pipeline.answer import Question, Status
-from app.pipeline.compose import Threshold
+from app.pipeline.threshold import Threshold
 from app.pipeline.pipeline import Pipeline
 
 DOC = """---
@@ -104,7 +105,7 @@ def test_threshold_rule():
     from app.pipeline.context import Candidate
 
     t = Threshold(high=0.8, low=0.7, lexical=1.0)
-    c = lambda d, lx: Candidate(0, {}, d, lx, 0.0)
+    c = lambda d, lx: Candidate(0, None, d, lx, 0.0)
     assert t.passes([c(0.81, 0)]) and t.passes([c(0.75, 2.0)])
     assert not t.passes([c(0.75, 0.5)]) and not t.passes([c(0.6, 9.0)])
 
@@ -112,7 +113,7 @@ def test_threshold_rule():
 def test_threshold_answers_a_question_that_is_nearly_a_bank_question():
     from app.pipeline.context import Candidate
 
-    weak_cosines = lambda bank: [Candidate(0, {}, 0.78, 0.0, 0.0, bank)]
+    weak_cosines = lambda bank: [Candidate(0, None, 0.78, 0.0, 0.0, bank)]
     assert not Threshold(high=0.8, low=0.7, lexical=1.0).passes(weak_cosines(0.99)), "no bank threshold: never"
     t = Threshold(high=0.8, low=0.7, lexical=1.0, bank=0.94)
     assert t.passes(weak_cosines(0.95)) and not t.passes(weak_cosines(0.93))
@@ -121,7 +122,7 @@ def test_threshold_answers_a_question_that_is_nearly_a_bank_question():
 def test_threshold_scope_gate_refuses_a_question_far_from_every_bank_question():
     from app.pipeline.context import Candidate
 
-    close_prose = [Candidate(0, {}, 0.95, 5.0, 0.0, 0.95)]
+    close_prose = [Candidate(0, None, 0.95, 5.0, 0.0, 0.95)]
     t = Threshold(high=0.8, low=0.7, lexical=1.0, bank=0.94, scope=0.88)
     assert t.passes(close_prose, bank_best=0.90)
     assert not t.passes(close_prose, bank_best=0.87), "out of scope however close the prose"
@@ -141,7 +142,7 @@ def test_above_the_size_setting_the_index_is_hnsw_calibrated_to_the_recall_targe
     assert m.passages > 10 and m.index_type == "hnsw32"
     assert m.ef_search == store.EF_SEARCH_STEPS[0] and m.recall_at_10 >= store.RECALL_TARGET
     bundle = IndexBundle.load(tmp_path / "index", corpus, fake_embedder.id)
-    assert bundle.faiss.hnsw.efSearch == m.ef_search
+    assert bundle.ef_search == m.ef_search
     flat = build_index(corpus, tmp_path / "exact", fake_embedder, approximate_above=10_000)
     assert (flat.index_type, flat.ef_search, flat.recall_at_10) == ("flat", 0, 1.0)
 

@@ -9,7 +9,8 @@ import pytest
 
 from app.corpus.document import CorpusError, corpus_hash
 from app.corpus.question_bank import load_question_bank
-from app.index.store import IndexBundle, build_index
+from app.index.bundle import IndexBundle
+from app.index.build import build_index
 from app.pipeline.retrieve import DEFAULT_FUSION, hybrid_search
 from tests.unit.test_index_store import HIGH_WORDS, LOW_WORDS, _write
 
@@ -35,7 +36,7 @@ def _passage_ids(corpus, tmp_path, fake_embedder) -> dict[str, str]:
     index = tmp_path / "probe-index"
     build_index(corpus, index, fake_embedder)
     bundle = IndexBundle.load(index, corpus, fake_embedder.id)
-    return {p["document_id"]: p["id"] for p in bundle.passages}
+    return {p.document_id: p.id for p in bundle.passages}
 
 
 def test_a_malformed_line_names_its_file_and_line(corpus):
@@ -78,8 +79,8 @@ def test_a_bank_question_in_the_residents_language_lifts_its_passage(corpus, tmp
     assert lexical[bundle.by_id[ids["verket"]]] > lexical[bundle.by_id[ids["kommun"]]] >= 0
 
     def margin(fusion) -> float:   # fused score of the bank's passage minus the other's
-        cands, _ = hybrid_search(bundle, fake_embedder, question, 2, fusion=fusion)
-        score = {c.passage["document_id"]: c.fused for c in cands}
+        cands = hybrid_search(bundle, question, fake_embedder.encode_question(question), 2, fusion=fusion)
+        score = {c.passage.document_id: c.score for c in cands}
         assert all(np.isfinite(list(score.values())))
         return score["verket"] - score["kommun"]
 

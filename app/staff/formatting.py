@@ -1,0 +1,34 @@
+"""How staff pages show values: times, shares, language names, text direction, the notices residents saw."""
+from __future__ import annotations
+
+import datetime as dt
+
+from app.i18n.catalogue import messages
+from app.i18n.languages import LANGUAGES
+from app.staff.auth import as_utc
+
+
+def when(value) -> str:
+    if not value:
+        return ""
+    return as_utc(value).strftime("%Y-%m-%d %H:%M UTC") if isinstance(value, dt.datetime) else str(value)
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.0f} %"
+
+
+def language_name(code: str) -> str:
+    lang = LANGUAGES.get(code or "")
+    return f"{lang.name} ({code})" if lang else (code or "unknown")
+
+
+def text_direction(code: str) -> str:
+    lang = LANGUAGES.get(code or "")
+    return lang.direction if lang else "auto"
+
+
+def notice(key: str, language: str) -> str:
+    """The catalogue text the resident saw for a notice, in their language."""
+    texts = messages(language) or messages("en")
+    return texts.get(key) or texts.get(f"{key}_notice") or key
