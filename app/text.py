@@ -34,7 +34,9 @@ def normalise_space(text: str) -> str:
 def split_sentences(text: str) -> list[str]:
     """Sentence split that respects common Swedish abbreviations and keeps list items apart."""
     out: list[str] = []
-    for block in re.split(r"\n(?=\s*(?:[-*•]|\d+\.)\s)", text):
+    # A blank line ends a sentence (a heading-like line or a list item without a full stop must not run into
+    # the next paragraph), and so does the start of a list item.
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+\.)\s)", text):
         block = normalise_space(block)
         if not block:
             continue
