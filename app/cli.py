@@ -1,4 +1,5 @@
-"""Operator commands: python -m app.cli retention | migrate | staff (add, list, disable, password)."""
+"""Operator commands: python -m app.cli retention | migrate | staff (add, list, disable, password) |
+translations export."""
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,21 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--days", type=int, default=None)
     sub.add_parser("migrate", help="bring the database to the newest schema")
     staff_cli.add_parser(sub)
+    t = sub.add_parser("translations", help="write staff reviews of translations into corpus/_translations")
+    t.add_argument("action", choices=["export"])
+    t.add_argument("--language", default=None)
     args = ap.parse_args(argv)
     s = get_settings()
+    if args.command == "translations":
+        from app.staff.translations import export_reviews
+        from app.store.db import make_engine, session_factory
+
+        migrate(s.database_url)
+        with session_factory(make_engine(s.database_url))() as db:
+            changed = export_reviews(db, s.corpus_dir, args.language)
+        print("; ".join(f"{lang}: {n} lines" for lang, n in changed.items() if n) or "nothing to export")
+        print("rebuild the index to serve them from the files: python scripts/build_index.py")
+        return 0
     if args.command == "staff":
         return staff_cli.run(args, s)
     if args.command == "migrate":

@@ -61,7 +61,10 @@ class Settings(BaseSettings):
     staff_login_max_failures: int = Field(
         5, ge=1, le=100, description="Failed logins for one account (or 4× that from one address) before a pause.")
     staff_login_lockout_minutes: int = Field(15, ge=1, le=1440, description="Window and pause of the login throttle.")
-    # Machine translation of cited passages (app/translate; docs/translation.md)
+    # Translations of cited passages (app/translate; docs/translation.md)
+    corpus_translations: bool = Field(
+        True, description="Serve the corpus's own translations of quoted sentences (corpus/_translations), labelled; "
+                          "false: quotes stay in the authority's language unless a machine backend translates them.")
     translation: Literal["none", "argos"] = Field(
         "none", description="Translation backend: 'none' (quotes stay in the source language) or 'argos' (offline models).")
     translation_languages: str = Field(
@@ -70,7 +73,9 @@ class Settings(BaseSettings):
         "", description="Folder of installed argos packages (empty = argostranslate's default or ARGOS_PACKAGES_DIR).")
     translation_cache_size: int = Field(2048, ge=0, le=1_000_000, description="Translations kept in memory (LRU; 0 = none).")
     migrationsverket_hours: str = Field(
-        "Mon–Fri 9–16", description="Opening hours of Migrationsverket's phone line, shown in handoffs."
+        "mon-fri 09:00-16:00", description="Opening hours of Migrationsverket's phone line, shown in handoffs in the "
+                                           "resident's language ('mon-fri 09:00-16:00; sat 10:00-14:00'; other text "
+                                           "is shown as written)."
     )
 
     @model_validator(mode="after")

@@ -18,6 +18,7 @@ import yaml
 
 from app.datafile import load_yaml
 from app.i18n.languages import LANGUAGES, normalise_code
+from app.i18n.hours import localised_hours
 from app.pipeline.answer import Contact
 
 log = logging.getLogger("kalla.sites")
@@ -97,8 +98,8 @@ class SiteContact:
         def pick(values: dict[str, str]) -> str:
             return values.get(language) or values.get(fallback) or next(iter(values.values()), "")
 
-        return Contact(name=pick(self.name), phone=self.phone, url=self.url, hours=pick(self.hours),
-                       phone_abroad=self.phone_abroad)
+        return Contact(name=pick(self.name), phone=self.phone, url=self.url,
+                       hours=localised_hours(pick(self.hours), language), phone_abroad=self.phone_abroad)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from pathlib import Path
@@ -38,11 +39,15 @@ def main() -> int:
             return 0
         except IndexNotReady as exc:
             print(f"[index] rebuilding: {exc}")
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)   # the build's stages
     t0 = time.perf_counter()
     embedder = make_embedder(args.embedder, args.model)
-    m = build_index(args.corpus, args.index, embedder, s.approximate_index_above)
+    m = build_index(args.corpus, args.index, embedder, s.approximate_index_above, cache_dir=s.cache_dir)
+    covered = ", ".join(f"{t} {n}" for t, n in m.coverage.get("covered", {}).items())
     print(f"[index] built {args.index}: {m.documents} documents, {m.passages} passages, {m.sentences} sentences, "
-          f"{m.index_type}, {m.embedder_id}, {len(m.conflicts)} conflicts, {time.perf_counter() - t0:.1f}s")
+          f"{m.index_type}, {m.embedder_id}, {len(m.conflicts)} conflicts, {m.embedded} texts embedded, "
+          f"{time.perf_counter() - t0:.1f}s\n[index] resident topics answered by the texts (sentences): {covered or 'none'}; "
+          f"not covered: {len(m.coverage.get('not_covered', []))}")
     return 0
 
 

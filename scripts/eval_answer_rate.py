@@ -27,7 +27,8 @@ os.environ.setdefault("KALLA_TRANSLATION", "none")
 ANSWERABLE = ROOT / "tests/data/eval_corpus_multilingual.jsonl"
 REFUSE = ROOT / "tests/data/eval_refusal_multilingual.jsonl"
 UNSEEN = ROOT / "tests/data/offtopic_holdout_multilingual.jsonl"
-COLUMNS = {"answerable": "answerable → cited answer", "off_topic": "off-topic → no citation",
+COLUMNS = {"answerable": "answerable → cited answer", "phrase": "answerable → quote holds the answer",
+           "off_topic": "off-topic → no citation",
            "off_topic_unseen": "unseen off-topic → no citation", "unanswerable": "unanswerable → no citation"}
 
 
@@ -37,6 +38,7 @@ def _rows(path: Path) -> list[dict]:
 
 def run(pipeline) -> dict:
     from app.pipeline.answer import Question
+    from app.text import fold
 
     counts: dict[str, Counter] = defaultdict(Counter)
     sets = [("answerable", r) for r in _rows(ANSWERABLE)] + [(r["kind"], r) for r in _rows(REFUSE) + _rows(UNSEEN)]
@@ -44,9 +46,13 @@ def run(pipeline) -> dict:
         answer = pipeline.answer(Question(message=r["question"], language=r["language"]))
         counts[r["language"]][kind] += 1
         counts[r["language"]][f"{kind}:answered"] += bool(answer.citations)
+        if kind == "answerable":
+            phrases = [fold(x) for x in r.get("answer_contains", [])]
+            counts[r["language"]]["phrase"] += 1
+            counts[r["language"]]["phrase:answered"] += any(ph in fold(c.quote) for c in answer.citations for ph in phrases)
     table = {}
     for lang, c in counts.items():
-        table[lang] = {k: c[f"{k}:answered"] / c[k] if k == "answerable" else 1 - c[f"{k}:answered"] / c[k]
+        table[lang] = {k: c[f"{k}:answered"] / c[k] if k in ("answerable", "phrase") else 1 - c[f"{k}:answered"] / c[k]
                        for k in COLUMNS if c[k]}
         table[lang]["n"] = {k: c[k] for k in COLUMNS}
     return table

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from app import metrics
@@ -29,7 +30,7 @@ log = logging.getLogger("kalla.deadline")
 _POOL = ThreadPoolExecutor(max_workers=max(4, 4 * (os.cpu_count() or 1)), thread_name_prefix="kalla-answer")
 
 
-async def answer_with_deadline(state, question: Question, site_contact: Contact | None = None,
+async def answer_with_deadline(state, question: Question, site_contact: Contact | Callable[[str], Contact | None] | None = None,
                                timeout: float | None = None) -> Answer:
     """state.pipeline.answer(question) if it finishes in time, else a no_answer with the handoff.
 
@@ -58,7 +59,8 @@ async def answer_with_deadline(state, question: Question, site_contact: Contact 
     return answer
 
 
-def fallback_answer(question: Question, reason: str, settings, pipeline, site_contact: Contact | None,
+def fallback_answer(question: Question, reason: str, settings, pipeline,
+                    site_contact: Contact | Callable[[str], Contact | None] | None,
                     t0: float) -> Answer:
     """The honest reply when no answer could be made: "try again", plus who can help, in the resident's language."""
     lang, source = fallback_language(question.language, question.previous_language, question.site_language,
@@ -67,7 +69,8 @@ def fallback_answer(question: Question, reason: str, settings, pipeline, site_co
     bundle = getattr(pipeline, "bundle", None)
     return Answer(
         status=Status.NO_ANSWER, language=lang, answer=message, answer_language=lang, direction=direction(lang),
-        handoff=handoff(reason, message, lang, settings.migrationsverket_hours, site_contact),
+        handoff=handoff(reason, message, lang, settings.migrationsverket_hours,
+                        site_contact(lang) if callable(site_contact) else site_contact),
         guard_reason=reason, question=redact(clean_message(question.message)).text, language_source=source,
         timings_ms={"deadline": round((time.perf_counter() - t0) * 1000, 2)},
         index_version=bundle.manifest.version if bundle is not None else "",

@@ -34,7 +34,7 @@ async def chat(body: ChatRequest, state: StateDep, background: BackgroundTasks, 
     site = check_site(request, body.site)   # 403 for an unknown site or a page not allowed to use it
     question = Question(message=body.message, language=body.language, site=site.id if site else None,
                         site_language=site.default_language if site else None)
-    answer = await answer_with_deadline(state, question, site.contact_for() if site else None)
+    answer = await answer_with_deadline(state, question, site.contact_for if site else None)
     if state.store is not None:
         background.add_task(state.store.record_answer, answer, question.site)  # after the reply is sent
     return answer.to_dict()

@@ -22,4 +22,10 @@ def readyz(request: Request) -> JSONResponse:
                          "passages": m.passages, "documents": m.documents,
                          # one model pass per question (the compiled fused pass) or two (app/index/native)
                          "fused_query": state.pipeline.embedder.fused_question,
+                         # who translates quotes: the corpus's own translations first, then a machine backend
+                         "translation": {"corpus": state.pipeline.bundle.translations.languages()
+                                         if state.pipeline.bundle.translations else [],
+                                         "machine": state.settings.translation if state.pipeline.translator else None},
+                         "topics": {"covered": len((m.coverage or {}).get("covered", {})),
+                                    "not_covered": len((m.coverage or {}).get("not_covered", []))},
                          "answer_log": state.store.status() if state.store else None})

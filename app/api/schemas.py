@@ -35,6 +35,7 @@ class ContactOut(BaseModel):
     phone_abroad: str = ""
     url: str = ""
     hours: str = ""
+    look_for: str = Field("", description="What to search for on the website (Källa never invents the page itself).")
 
 
 class HandoffOut(BaseModel):
@@ -60,15 +61,28 @@ class PassageFields(BaseModel):
 
 class CitationOut(PassageFields):
     quote: str = Field(description="The sentences of the passage the answer uses.")
-    translation: str | None = Field(None, description="Machine translation of the quote, when one was made.")
+    translation: str | None = Field(None, description="The quote in the resident's language: the corpus's own "
+                                    "translation, an authority's, or a machine translation (translation_status says which).")
     translation_language: str | None = Field(
         None, description="Language of `translation`: the resident's, or 'en' when no model serves the resident's "
                           "language but a Swedish→English one exists (the quote then stays in Swedish in the answer).")
+    translation_status: Literal["machine", "unreviewed", "reviewed", "authority"] | None = Field(
+        None, description="unreviewed = translated for Källa, not yet checked; reviewed = checked by a reviewer "
+                          "(translation_reviewed_at); authority = the authority's own translation (translation_by); "
+                          "machine = machine translation.")
+    translation_reviewed_at: str | None = None
+    translation_by: str | None = None
+
+
+class RelatedOut(PassageFields):
+    sentence: str = Field(description="A sentence that mentions the question's topic without answering it.")
 
 
 class ChatResponse(BaseModel):
     id: str
-    status: Status
+    status: Status = Field(description="answered (quotes that answer) | service (from Källa's contact and service "
+                                       "data) | no_answer (the texts do not answer; who does) | handoff | crisis | "
+                                       "rejected")
     language: str
     answer: str
     answer_language: str
@@ -76,6 +90,10 @@ class ChatResponse(BaseModel):
     citations: list[CitationOut]
     handoff: HandoffOut | None = None
     notices: list[str]
+    topic: str = Field("", description="The resident topic the question was read as ('' = a general question).")
+    answer_kind: str = Field("", description="The kind of answer asked for: amount, eligibility, procedure, ...")
+    related: list[RelatedOut] = Field(default_factory=list, description="Passages that mention the topic but do not "
+                                      "answer it: offered apart, never as citations.")
 
 
 class SearchHit(PassageFields):

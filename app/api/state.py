@@ -45,6 +45,7 @@ class ServiceState:
                         "replicas do not share it; set KALLA_DATABASE_URL to PostgreSQL (docs/deploy.md)")
         self.store = AnswerStore(self.settings.database_url)
         self.store.start()
+        self.load_translation_reviews()
         if self.store.migrated:
             removed = self.store.purge(self.settings.retention_days)
             if removed:
@@ -67,7 +68,8 @@ class ServiceState:
             self.pipeline = Pipeline(bundle, self.embedder, retrieve_k=s.retrieve_k, max_words=s.answer_max_words,
                                      threshold=s.min_confidence or None, translator=self.pipeline_translator(),
                                      hours=s.migrationsverket_hours, guard=guard, glossary=load_glossary(),
-                                     default_language=s.default_language)
+                                     default_language=s.default_language,
+                                     corpus_translations=s.corpus_translations)
             self.error = ""
         log.info("index loaded: %s (%d passages)", bundle.manifest.version, bundle.manifest.passages)
 
@@ -113,6 +115,31 @@ class ServiceState:
 
     def swap_bundle(self, bundle: IndexBundle) -> None:
         """Atomic switch to a rebuilt index; answers in flight keep the bundle they started with."""
+        self._apply_reviews_to(bundle)
         with self._lock:
             if self.pipeline is not None:
                 self.pipeline.bundle = bundle
+
+    # --- staff reviews of the corpus's translations, served over the files at once -----------------------
+    _reviews: dict | None = None
+
+    def apply_translation_reviews(self, reviews: dict) -> None:
+        self._reviews = reviews
+        if self.pipeline is not None:
+            self._apply_reviews_to(self.pipeline.bundle)
+
+    def load_translation_reviews(self) -> None:
+        """The latest staff review of each translated sentence, from the database (none while it is down)."""
+        if self.store is None or not self.store.migrated:
+            return
+        from app.staff.translations import review_renderings   # staff code only when a store is open
+
+        try:
+            with self.store.Session() as db:
+                self.apply_translation_reviews(review_renderings(db))
+        except Exception as exc:  # noqa: BLE001 - reviews are an overlay: the files still serve
+            log.warning("translation reviews not loaded (%s); serving the corpus files", type(exc).__name__)
+
+    def _apply_reviews_to(self, bundle: IndexBundle) -> None:
+        if self._reviews is not None and bundle is not None and bundle.translations is not None:
+            bundle.translations.apply_reviews(self._reviews)

@@ -99,13 +99,16 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
 
 
 def corpus_hash(corpus_dir: Path) -> str:
-    """Hash of every served file (documents, the conflicts register, the question bank), to detect a stale index."""
+    """Hash of every served file (documents, the conflicts register, the question bank, the resident topics), to
+    detect a stale index."""
     h = hashlib.sha256()
     paths = corpus_files(corpus_dir)
     extra = Path(corpus_dir) / "conflicts.yaml"
     if extra.exists():
         paths.append(extra)
     paths += sorted((Path(corpus_dir) / "_questions").glob("*.jsonl"))
+    paths += sorted((Path(corpus_dir) / "topics").glob("*.yaml"))   # resident topics: examples and coverage rules
+    paths += sorted((Path(corpus_dir) / "_translations").glob("*.jsonl"))   # translations residents read
     for p in paths:
         h.update(p.name.encode())
         h.update(p.read_bytes())

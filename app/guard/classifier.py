@@ -108,9 +108,15 @@ class GuardClassifier:
             out[cat] = (float(sims[i]), self.exemplar_lang[i])
         return out
 
-    def classify(self, text: str, qvec: np.ndarray) -> Verdict:
-        """Crisis first (pattern, then exemplar), then the other patterns, then the nearest exemplar category."""
+    def classify(self, text: str, qvec: np.ndarray, in_scope: float = 0.0) -> Verdict:
+        """Crisis first (pattern, then exemplar), then the other patterns, then the nearest exemplar category.
+
+        in_scope: the question's best cosine with the resident topics' example questions (corpus/topics), ~5,000
+        general questions in 16 languages: the counterweight that keeps "can I talk to someone before I decide?"
+        from reading as a crisis, or "can I get the grant?" as a personal case."""
         best = self.nearest(qvec)
+        if in_scope > best["in_scope"][0]:
+            best["in_scope"] = (in_scope, "topics")
         stripped = strip_marks(text)
         lang = self.match_pattern("crisis", stripped)
         if lang:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -17,9 +18,17 @@ from app.corpus.document import Document, corpus_hash, load_corpus
 from app.corpus.passages import Passage, split_passages
 from app.corpus.question_bank import load_question_bank
 from app.datafile import load_yaml
+from app.index.embed_cache import EmbeddingCache
 from app.index.embedders import Embedder
 from app.index.manifest import FORMAT_VERSION, Manifest
 from app.text import fold, normalise_space
+from app.corpus.sentences import quotable, sentence_units
+from app.topics.catalogue import load_catalogue
+from app.translate.corpus import CorpusTranslator, authority_translations, load_entries, status_counts
+from app.topics.classify import train_classifier
+from app.topics.coverage import compute_coverage, load_overrides, write_coverage
+
+log = logging.getLogger("kalla.index")
 
 HNSW_M, HNSW_EF_CONSTRUCTION = 32, 80
 EF_SEARCH_STEPS = (64, 128, 256, 512, 1024, 2048)
@@ -90,7 +99,7 @@ def _resolve_conflicts(corpus_dir: Path, docs: dict[str, Document], passages: li
             needle = fold(normalise_space(side["contains"]))
             hits = [p.id for p in passages
                     if p.document_id == side["document"] and needle in fold(normalise_space(p.text))]
-            sides.extend({"document_id": side["document"], "passage_id": pid,
+            sides.extend({"document_id": side["document"], "passage_id": pid, "contains": side["contains"],
                           "precedence": docs[side["document"]].precedence} for pid in hits)
         if len({s["document_id"] for s in sides}) < 2:
             continue
@@ -106,21 +115,41 @@ def embedding_text(p: Passage) -> str:
     return f"{p.title}. {p.section}. {p.text}" if p.section else f"{p.title}. {p.text}"
 
 
-def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approximate_above: int = 20000) -> Manifest:
-    """Build into a temporary folder beside index_dir, then swap it in, so readers never see half an index."""
+def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approximate_above: int = 20000,
+                cache_dir: Path | None = None) -> Manifest:
+    """Build into a temporary folder beside index_dir, then swap it in, so readers never see half an index.
+
+    cache_dir: where vectors of earlier builds are kept (KALLA_CACHE_DIR); only new texts are embedded."""
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    cache = EmbeddingCache(cache_dir, embedder)
     docs = {d.id: d for d in load_corpus(corpus_dir)}
     passages = [p for doc in docs.values() for p in split_passages(doc)]
     texts = [embedding_text(p) for p in passages]
-    vectors = embedder.encode(texts, kind="passage")
     sentences = [s for p in passages for s in p.sentences]
-    sent_vecs = embedder.encode(sentences, kind="passage")
+    log.info("[index] %d documents, %d passages, %d sentences: embedding", len(docs), len(passages), len(sentences))
+    vectors = cache.encode(texts, kind="passage")
+    sent_vecs = cache.encode(sentences, kind="passage")
     sparse = embedder.encode_sparse(texts) if embedder.has_sparse else None
     conflicts = _resolve_conflicts(corpus_dir, docs, passages)
     position = {p.id: i for i, p in enumerate(passages)}
     bank = load_question_bank(corpus_dir)
     kept = [q for q in bank if q["passage_id"] in position]
-    q_vecs = embedder.encode([q["question"] for q in kept], kind="query") if kept else None
+    log.info("[index] question bank: %d questions (%d orphaned): embedding", len(kept), len(bank) - len(kept))
+    q_vecs = cache.encode([q["question"] for q in kept], kind="query") if kept else None
+    catalogue = load_catalogue(corpus_dir)
+    log.info("[index] resident topics: %d topics, %d example questions: embedding", len(catalogue.topics),
+             len(catalogue.examples))
+    topic_ids = list(catalogue.topics)
+    ex_vecs = cache.encode([e.text for e in catalogue.examples], kind="query")
+    coverage = compute_coverage(passages, catalogue, conflicts, load_overrides(corpus_dir))
+    translations = CorpusTranslator(load_entries(corpus_dir), authority_translations(passages)).report(
+        sentence_units(passages), quotable)
+    for lang, rep in sorted(translations.items()):
+        if rep.failing or rep.stale:
+            log.warning("[index] translations %s: %d fail the number/name check, %d are stale (not served)",
+                        lang, rep.failing, rep.stale)
+    cache.save()
+    log.info("[index] embedded %d new texts (%d from the cache); FAISS", cache.misses, cache.hits)
     index, kind, ef_search, recall = _faiss_index(vectors, approximate_above, calibration_queries(q_vecs, sent_vecs, vectors))
     chash = corpus_hash(corpus_dir)
     manifest = Manifest(
@@ -130,7 +159,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approxima
         recall_at_10=recall,
         version=f"{chash[:8]}-{fold(embedder.id).replace('/', '_')[:24]}-{dt.datetime.now():%Y%m%d%H%M%S}",
         conflicts=conflicts, questions=len(kept), question_orphans=len(bank) - len(kept),
-        fused_query=embedder.fused_question,
+        fused_query=embedder.fused_question, topic_examples=len(catalogue.examples),
+        topics_digest=catalogue.digest, coverage=coverage.summary(catalogue), embedded=cache.misses,
+        translations=status_counts(translations),
     )
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=index_dir.parent))
@@ -140,7 +171,13 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approxima
         np.savez(tmp / "sparse.npz", indices=sparse[0], values=sparse[1])
     if q_vecs is not None:
         np.savez(tmp / "questions.npz", vectors=q_vecs, text=np.array([q["question"] for q in kept]),
-                 passage=np.array([position[q["passage_id"]] for q in kept], dtype=np.int64))
+                 passage=np.array([position[q["passage_id"]] for q in kept], dtype=np.int64),
+                 language=np.array([q["language"] for q in kept]))
+    topic_row = np.array([topic_ids.index(e.topic) for e in catalogue.examples], dtype=np.int64)
+    np.savez(tmp / "topics.npz", vectors=ex_vecs, topic=topic_row, topic_ids=np.array(topic_ids),
+             language=np.array([e.language for e in catalogue.examples]),
+             weights=train_classifier(ex_vecs, topic_row, len(topic_ids)) if len(ex_vecs) else np.zeros((0, 0)))
+    write_coverage(tmp, coverage)
     with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
         for p in passages:
             f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")

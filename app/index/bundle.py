@@ -10,6 +10,10 @@ import numpy as np
 from app.corpus.passages import Passage
 from app.index.lexical import BankLexicalIndex, LexicalIndex
 from app.index.manifest import IndexNotReady, Manifest, check_index
+from app.topics.catalogue import TopicCatalogue, cached_catalogue
+from app.topics.classify import KindCues, TopicExamples
+from app.topics.coverage import Coverage, read_coverage
+from app.translate.corpus import CorpusTranslator, authority_translations, load_entries
 
 
 class IndexBundle:
@@ -19,7 +23,7 @@ class IndexBundle:
     them reaches into FAISS or the arrays, so the storage can change without touching retrieval.
     """
 
-    def __init__(self, index_dir: Path, manifest: Manifest) -> None:
+    def __init__(self, index_dir: Path, manifest: Manifest, catalogue: TopicCatalogue | None = None) -> None:
         index_dir = Path(index_dir)
         self.manifest = manifest
         try:
@@ -43,10 +47,14 @@ class IndexBundle:
         self.question_vectors = np.zeros((0, self._faiss.d), dtype=np.float32)
         self.question_passage = np.zeros(0, dtype=np.int64)
         self.bank_lexical: BankLexicalIndex | None = None
+        self.question_texts: list[str] = []
+        self.question_language = np.zeros(0, dtype="<U4")
         if (index_dir / "questions.npz").exists():
             with np.load(index_dir / "questions.npz") as z:
                 self.question_vectors, self.question_passage = z["vectors"], z["passage"]
-                question_texts = [str(t) for t in z["text"]]
+                question_texts = self.question_texts = [str(t) for t in z["text"]]
+                if "language" in z.files:
+                    self.question_language = z["language"]
             if len(self.question_vectors) != manifest.questions or len(question_texts) != manifest.questions:
                 raise IndexNotReady(f"corrupt index in {index_dir}: question bank count does not match the manifest")
             self.bank_lexical = BankLexicalIndex(question_texts, self.question_passage, len(self.passages))
@@ -56,6 +64,17 @@ class IndexBundle:
         self.sentence_passage = np.repeat(np.arange(len(self.passages), dtype=np.int64),
                                           [len(p.sentences) for p in self.passages])
         self.lexical = LexicalIndex([f"{p.title} {p.section} {p.text}" for p in self.passages])
+        self.topic_examples: TopicExamples | None = None
+        if (index_dir / "topics.npz").exists():
+            with np.load(index_dir / "topics.npz") as z:
+                self.topic_examples = TopicExamples(z["vectors"], z["topic"], [str(t) for t in z["topic_ids"]],
+                                                    z["weights"] if "weights" in z.files else None)
+            if len(self.topic_examples) != manifest.topic_examples:
+                raise IndexNotReady(f"corrupt index in {index_dir}: topic example count does not match the manifest")
+        self.coverage: Coverage = read_coverage(index_dir)
+        self.catalogue = catalogue
+        self.translations: CorpusTranslator | None = None    # set by load(): the corpus's own translations
+        self.kind_cues = KindCues(catalogue) if catalogue is not None else None
         self.conflict_of: dict[str, dict] = {}
         for c in manifest.conflicts:
             for s in c["sides"]:
@@ -63,7 +82,12 @@ class IndexBundle:
 
     @classmethod
     def load(cls, index_dir: Path, corpus_dir: Path, embedder_id: str | None = None) -> "IndexBundle":
-        return cls(index_dir, check_index(index_dir, corpus_dir, embedder_id))
+        """The index, checked against the corpus and model, with the resident topics it was built with."""
+        manifest = check_index(index_dir, corpus_dir, embedder_id)
+        catalogue = cached_catalogue(Path(corpus_dir).resolve(), manifest.topics_digest) if manifest.topics_digest else None
+        bundle = cls(index_dir, manifest, catalogue)
+        bundle.translations = CorpusTranslator(load_entries(corpus_dir), authority_translations(bundle.passages))
+        return bundle
 
     @property
     def has_bank(self) -> bool:
@@ -114,6 +138,13 @@ class IndexBundle:
         if len(self.question_vectors):
             np.maximum.at(best, self.question_passage, self.question_vectors @ qvec.astype(np.float32))
         return best
+
+    def nearest_question(self, qvec: np.ndarray, language: str) -> str:
+        """The bank question in `language` closest to the resident's: a gloss of a question staff cannot read."""
+        rows = np.flatnonzero(self.question_language == language)
+        if not len(rows):
+            return ""
+        return self.question_texts[int(rows[np.argmax(self.question_vectors[rows] @ qvec)])]
 
     def neighbours(self, passage_index: int) -> list[Passage]:
         p = self.passages[passage_index]

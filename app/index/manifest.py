@@ -35,6 +35,11 @@ class Manifest:
     ef_search: int = 0              # HNSW only: the efSearch calibrated at build
     recall_at_10: float = 1.0       # of the FAISS index against exact search, on the calibration questions
     fused_query: bool = False       # the build's embedder took a question's dense and sparse terms from one pass
+    topic_examples: int = 0         # resident topic example questions indexed (corpus/topics)
+    topics_digest: str = ""         # hash of corpus/topics/*.yaml the coverage was computed with
+    coverage: dict = field(default_factory=dict)   # {"covered": {topic: sentences}, "not_covered": [topic, ...]}
+    embedded: int = 0               # texts embedded by this build (the rest came from the embedding cache)
+    translations: dict = field(default_factory=dict)   # language -> {units, translated, reviewed, stale, failing}
 
 
 def _rebuild_hint(corpus_dir: Path, index_dir: Path) -> str:

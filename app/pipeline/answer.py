@@ -11,6 +11,7 @@ from app.corpus.passages import Passage
 
 class Status(str, enum.Enum):
     ANSWERED = "answered"      # quotes from the texts that answer the question
+    SERVICE = "service"        # answered from Källa's own data: contact details, help in my language, what Källa is
     NO_ANSWER = "no_answer"    # the texts do not answer (or nothing could be made): who can help instead
     HANDOFF = "handoff"
     CRISIS = "crisis"
@@ -22,7 +23,7 @@ class Status(str, enum.Enum):
         return STATUS_LABELS[self]
 
 
-STATUS_LABELS = {Status.ANSWERED: "answered", Status.NO_ANSWER: "no answer",
+STATUS_LABELS = {Status.ANSWERED: "answered", Status.SERVICE: "contact / service", Status.NO_ANSWER: "no answer",
                  Status.HANDOFF: "handed off", Status.CRISIS: "crisis", Status.REJECTED: "rejected"}
 
 
@@ -42,6 +43,7 @@ class Contact:
     url: str = ""
     hours: str = ""
     phone_abroad: str = ""
+    look_for: str = ""       # what to search for on the website (a signpost never invents the page itself)
 
 
 @dataclass
@@ -58,6 +60,9 @@ class Citation:
     quote: str
     translation: str | None = None
     translation_language: str | None = None   # the resident's language, or "en" when only sv→en exists
+    translation_status: str | None = None     # machine | unreviewed | reviewed | authority (app.translate.corpus)
+    translation_reviewed_at: str | None = None
+    translation_by: str | None = None         # the authority whose own translation it is
     score: float = 0.0
 
     # The passage's public fields, read through (so tests and templates can say citation.text)
@@ -75,14 +80,26 @@ class Citation:
     def to_dict(self) -> dict:
         """The API's citation: the passage's public fields, then the quote and its translation."""
         return {**self.passage.public(), "quote": self.quote, "translation": self.translation,
-                "translation_language": self.translation_language, "score": self.score}
+                "translation_language": self.translation_language, "translation_status": self.translation_status,
+                "translation_reviewed_at": self.translation_reviewed_at, "translation_by": self.translation_by,
+                "score": self.score}
 
     def log_record(self) -> dict:
         """What the answer log keeps of a citation (the passage text itself is in the index)."""
         return {"passage_id": self.passage_id, "document_id": self.document_id, "score": self.score,
                 "quote": self.quote, "translation": self.translation,
-                "translation_language": self.translation_language, "status": self.status,
-                "language": self.language}
+                "translation_language": self.translation_language, "translation_status": self.translation_status,
+                "status": self.status, "language": self.language}
+
+
+@dataclass(frozen=True)
+class Related:
+    """A sentence that mentions the question's topic without answering it: offered apart, never as a citation."""
+    passage: Passage
+    sentence: str
+
+    def to_dict(self) -> dict:
+        return {**self.passage.public(), "sentence": self.sentence}
 
 
 @dataclass
@@ -103,6 +120,11 @@ class Answer:
     guard_reason: str = ""
     question: str = ""            # the question after redaction: the only form ever stored
     language_source: str = ""     # chosen | detected | conversation | site | default
+    topic: str = ""               # the resident topic the answer is about ("" = a general question)
+    answer_kind: str = ""         # the kind of answer asked for (amount, eligibility, procedure, ...)
+    related: list[Related] = field(default_factory=list)   # mentions the topic, does not answer it
+    follow_up: bool = False       # the question was read with the previous one (a follow-up)
+    gloss: str = ""               # for staff: the Swedish bank question nearest to a question in another language
 
     def to_dict(self) -> dict:
         out = {}
@@ -110,7 +132,7 @@ class Answer:
             value = getattr(self, f.name)
             if isinstance(value, Status):
                 value = value.value
-            elif f.name == "citations":
+            elif f.name in ("citations", "related"):
                 value = [c.to_dict() for c in value]
             elif f.name == "handoff":
                 value = asdict(value) if value else None

@@ -1,25 +1,35 @@
-"""Step — choose what to quote: the best sentences of the best passages, and the passages to cite.
+"""Step — choose what to quote, or decide that the texts do not answer.
 
-No generative model: the answer only repeats sentences of the cited passages. Below the calibrated
-threshold nothing is quoted and the answer ends as no_answer (localise adds who can help).
+No generative model: the answer only repeats sentences of the cited passages.
+- A resident topic (understand): only sentences the index knows answer that topic, of the kind asked for
+  (app/topics/quote.py); none → no_answer, "not covered" (localise says so, and who answers instead). A topic
+  answered from Källa's own data (contacts, what Källa is) ends as a service answer.
+- A general question: the best sentences of the best passages, above the calibrated threshold, and of the kind
+  asked for (an amount question is never answered with a sentence without a sum).
 """
 from __future__ import annotations
 
-import re
+import dataclasses
 
 import numpy as np
 
 from app.corpus.passages import Passage
+from app.corpus.sentences import is_footnote, quotable, source_hash
 from app.index.bundle import IndexBundle
 from app.index.lexical import tokens
 from app.pipeline.answer import Status
 from app.pipeline.context import Candidate, Composition, Context
 from app.pipeline.threshold import PASSAGES_CONSIDERED, Threshold
 from app.text import word_count
+from app.topics.kinds import holds
+from app.topics.quote import quote_topic
 
 MAX_SENTENCES = 3
 SENTENCE_MARGIN = 0.025   # extra sentences must score within this of the best one
 RANK_PENALTY = 0.02       # per place in the passage ranking: quotes lean to the best-ranked passage
+BANK_LEAN = 0.0           # per point of bank cosine below the best passage's (scripts/eval_answer_rate.py, quoted phrase)
+GENERAL_KINDS = ("amount", "date_duration")   # kinds checked on the general route (app/topics/kinds.py)
+NEAR_TOPIC = 0.85         # a question this close to a resident topic's examples is about it, whatever else it is
 
 
 def confidence(cands: list[Candidate]) -> float:
@@ -45,13 +55,8 @@ def _apply_conflicts(bundle: IndexBundle, cands: list[Candidate]) -> tuple[list[
     return chosen, conflicts
 
 
-_ASIDE = re.compile(r"\[[^\]]*\]|\([^)]*\)|https?://\S+")
-
-
-def quotable(sentence: str) -> bool:
-    """Worth quoting on its own: five words outside brackets and links. Not list debris, a heading, or a
-    footnote's "Se [title | publisher]." reference, which says nothing to a resident."""
-    return sum(w.isalpha() for w in _ASIDE.sub(" ", sentence).split()) >= 5
+def is_list_item(sentence: str) -> bool:
+    return sentence.lstrip().startswith(("- ", "* ", "• "))
 
 
 def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candidate], threshold: Threshold,
@@ -64,17 +69,23 @@ def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candid
     if any(c.passage.status != "superseded" and threshold.passes([c]) for c in top):
         top = [c for c in top if c.passage.status != "superseded"]
     passages, conflicts = _apply_conflicts(bundle, top)
-    passages = passages[:PASSAGES_CONSIDERED]
+    passages = [p for p in passages if not is_footnote(p)][:PASSAGES_CONSIDERED]   # footnotes are never the answer
     q_terms = set(tokens(query))
+    bank_of = {c.passage.id: c.bank for c in cands}
+    best_bank = max((bank_of.get(p.id, 0.0) for p in passages), default=0.0)
     scored: list[tuple[float, int, int]] = []   # (score, passage rank, sentence index)
     for rank, p in enumerate(passages):
+        # A passage whose bank questions are nearly the resident's question holds the answer: its sentences lean
+        # ahead (cross-language sentence cosines are close together; the bank match in the resident's own
+        # language is not).
+        lean = BANK_LEAN * (bank_of.get(p.id, 0.0) - best_bank) if best_bank > 0 else 0.0
         vecs = bundle.sentence_vectors_of(bundle.by_id[p.id])
         sims = vecs @ qvec if len(vecs) else np.zeros(0)
         for j, sent in enumerate(p.sentences):
             if not quotable(sent):
                 continue
             overlap = len(q_terms & set(tokens(sent))) / (len(q_terms) or 1)
-            scored.append((float(sims[j]) + 0.05 * overlap - RANK_PENALTY * rank, rank, j))
+            scored.append((float(sims[j]) + 0.05 * overlap - RANK_PENALTY * rank + lean, rank, j))
     if not scored:
         return None
     scored.sort(reverse=True)
@@ -84,9 +95,13 @@ def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candid
     for score, rank, j in scored:
         if len(picked) >= MAX_SENTENCES or (picked and score < best - SENTENCE_MARGIN):
             break
-        n = word_count(passages[rank].sentences[j])
+        sentence = passages[rank].sentences[j]
+        n = word_count(sentence)
+        same = [passages[r].sentences[i] for r, i in picked if r == rank]
         if picked and words + n > max_words:
             continue
+        if same and (is_list_item(sentence) or any(is_list_item(x) for x in same)):
+            continue   # a list item is quoted alone: never run into its neighbours in one quote
         picked.append((rank, j))
         words += n
     used = sorted({rank for rank, _ in picked})
@@ -107,9 +122,56 @@ def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candid
 
 
 def run(ctx: Context) -> None:
-    """Reads candidates, query, bank_best; writes composition, or ends the answer as no_answer."""
+    """Reads topic, candidates, query, bank_best; writes composition, or ends the answer (service / no_answer)."""
     r = ctx.resources
-    ctx.composition = select(r.bundle, ctx.query.dense, ctx.text, ctx.candidates, r.threshold, r.max_words,
-                             ctx.bank_best)
+    match = ctx.topic
+    topic = r.topics.topics.get(match.topic) if match and match.topic and r.topics else None
+    if topic is not None and topic.answered_by == "data":
+        ctx.finish(Status.SERVICE)
+        return
+    if topic is not None:
+        found = quote_topic(r.bundle, r.bundle.coverage, topic.id, match.kind(topic.kind), ctx.query.dense)
+        if found is None:
+            ctx.not_covered = True
+            ctx.finish(Status.NO_ANSWER, confidence=round(confidence(ctx.candidates), 4))
+            return
+        # The losing side of a recorded conflict never answers (coverage leaves it out); staff still see that the
+        # question met the conflict.
+        _, conflicts = _apply_conflicts(r.bundle, ctx.candidates[:PASSAGES_CONSIDERED * 2])
+        ctx.composition = Composition(found.confidence, found.passages, found.quotes, conflicts, found.scores)
+        return
+    comp = select(r.bundle, ctx.query.dense, ctx.text, ctx.candidates, r.threshold, r.max_words, ctx.bank_best)
+    kind = match.kind("") if match else ""
+    # Only an amount or a date has a form a sentence must show; "website" in a question about visitor numbers
+    # does not make it a contact question (those go to the contact topic, answered from Källa's data).
+    ctx.composition = of_kind(comp, kind if kind in GENERAL_KINDS else "") if comp is not None else None
+    nearest = r.topics.topics.get(match.nearest) if match and match.nearest and r.topics else None
+    if ctx.composition is not None and nearest is not None and match.score >= NEAR_TOPIC and \
+            only_mentions(r.bundle, ctx.composition, nearest.id):
+        # The question is close to a resident topic the texts do not answer, and all the general route found are
+        # sentences that merely name that topic (a list of what residents need to know): say it is not covered.
+        ctx.composition, ctx.not_covered = None, True
+        ctx.topic = dataclasses.replace(match, topic=nearest.id)
     if ctx.composition is None:
         ctx.finish(Status.NO_ANSWER, confidence=round(confidence(ctx.candidates), 4))
+
+
+def only_mentions(bundle: IndexBundle, comp: Composition, topic: str) -> bool:
+    """True when every quoted sentence only mentions the topic (coverage.mentions), none answers it."""
+    if bundle.coverage is None or bundle.coverage.covered(topic):
+        return False
+    mentions = {ref.hash for ref in bundle.coverage.mentions.get(topic, [])}
+    quoted = [source_hash(s) for sents in comp.quotes.values() for s in sents]
+    return bool(quoted) and all(h in mentions for h in quoted)
+
+
+def of_kind(comp: Composition, kind: str) -> Composition | None:
+    """Only the quoted sentences that hold the kind of answer asked for (all of them for kinds without a surface
+    form); None when none does: "how much" is never answered with a sentence without a sum."""
+    quotes = {pid: [s for s in sents if holds(kind, s)] for pid, sents in comp.quotes.items()}
+    passages = [p for p in comp.passages if quotes[p.id]]
+    if not passages:
+        return None
+    return Composition(comp.confidence, passages, {p.id: quotes[p.id] for p in passages},
+                       [c for c in comp.conflicts if c["prevailing"] in {p.id for p in passages}],
+                       {p.id: comp.scores[p.id] for p in passages})

@@ -3,6 +3,7 @@ the one way a handoff is made: for a personal or leading question, a no-answer, 
 from __future__ import annotations
 
 from app.i18n.catalogue import text
+from app.i18n.hours import localised_hours
 from app.pipeline.answer import Contact, Handoff
 
 MIGRATIONSVERKET_PHONE = "0771-235 235"
@@ -12,7 +13,8 @@ MIGRATIONSVERKET_URL = "https://www.migrationsverket.se"
 
 def migrationsverket(language: str, hours: str) -> Contact:
     return Contact(name=text("migrationsverket_name", language), phone=MIGRATIONSVERKET_PHONE,
-                   phone_abroad=MIGRATIONSVERKET_PHONE_ABROAD, url=MIGRATIONSVERKET_URL, hours=hours)
+                   phone_abroad=MIGRATIONSVERKET_PHONE_ABROAD, url=MIGRATIONSVERKET_URL,
+                   hours=localised_hours(hours, language))
 
 
 def contacts_for(language: str, hours: str, site_contact: Contact | None = None) -> list[Contact]:

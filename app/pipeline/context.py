@@ -6,13 +6,18 @@ skipped, except localise, which renders every answer.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from app.corpus.passages import Passage
 from app.index.bundle import IndexBundle
 from app.index.embedders import Embedder, QuestionVectors
 from app.pipeline.answer import Answer, Contact, Question, Status
 from app.pipeline.threshold import Threshold
+from app.topics.catalogue import TopicCatalogue
+from app.topics.classify import KindCues, TopicMatch, TopicScores
 
 
 @dataclass(frozen=True)
@@ -26,8 +31,11 @@ class Resources:
     hours: str = ""
     guard: object | None = None        # app.guard.classifier.GuardClassifier; None = only input checks
     glossary: object | None = None     # app.pipeline.glossary.Glossary; None = no query expansion
-    translator: object | None = None   # app.translate.protocol.Translator; None = quotes stay as written
+    translator: object | None = None   # app.translate.protocol.Translator (machine); None = none
+    corpus_translations: bool = True   # serve the corpus's own translations first (KALLA_CORPUS_TRANSLATIONS)
     default_language: str = "sv"       # KALLA_DEFAULT_LANGUAGE: when nothing else tells the resident's language
+    topics: TopicCatalogue | None = None   # resident topics (corpus/topics); None = general questions only
+    kind_cues: KindCues | None = None
 
 
 @dataclass
@@ -55,19 +63,29 @@ class Composition:
 class Context:
     question: Question                                   # input
     resources: Resources                                 # input
-    site_contact: Contact | None = None                  # input: the embedding site's own contact
+    contact_for: Callable[[str], Contact | None] | None = None   # input: the site's own contact, per language
     text: str = ""                                       # clean: the message after cleaning and redaction
     notices: list[str] = field(default_factory=list)     # clean, localise
     language: str = "sv"                                 # detect
     language_source: str = "default"                     # detect: chosen | detected | conversation | site | default
     query: QuestionVectors | None = None                 # encode: the question's vectors (the only encoding)
+    bank: np.ndarray | None = None                       # understand: per passage, closest bank question's cosine
+    bank_best: float = 1.0                               # understand: closest bank question of any passage
+    topic_scores: TopicScores | None = None              # understand: per topic, closest example's cosine
+    topic: TopicMatch | None = None                      # understand: the resident topic (or none) and answer kind
+    gloss: str = ""                                      # understand: nearest Swedish bank question (for staff)
     guard_reason: str = ""                               # screen, guard
     handoff_reason: str = ""                             # guard: a personal or leading part to hand off
     expanded_terms: str = ""                             # retrieve: Swedish glossary terms added to BM25
     candidates: list[Candidate] = field(default_factory=list)   # retrieve
-    bank_best: float = 1.0                               # retrieve: closest bank question of any passage
+    not_covered: bool = False                            # compose: a resident topic the texts do not answer
     composition: Composition | None = None               # compose (None: nothing answers)
     answer: Answer | None = None                         # a step that ends the answer early; localise (final)
+
+    @property
+    def site_contact(self) -> Contact | None:
+        """The embedding site's own contact in the resident's language (None when the site has none)."""
+        return self.contact_for(self.language) if self.contact_for else None
 
     def finish(self, status: Status, **kwargs) -> None:
         self.answer = Answer(status=status, language=self.language, notices=list(self.notices),

@@ -23,17 +23,19 @@ def crisis_contacts(language: str) -> list[Contact]:
 
 def crisis_text(language: str) -> str:
     lines = [text("crisis_intro", language)] + [text(k, language) for k in CRISIS_LINES]
-    if language != "sv":   # the Swedish line beside it, for whoever helps the resident call
-        lines += ["", "—", text("crisis_intro", "sv")] + [text(k, "sv") for k in CRISIS_LINES]
+    if language != "sv":   # the Swedish lines beside them, labelled, for whoever helps the resident call
+        lines += ["", "—", text("crisis_swedish_copy", language), text("crisis_intro", "sv")] + \
+            [text(k, "sv") for k in CRISIS_LINES]
     return "\n".join(lines)
 
 
 def run(ctx: Context) -> None:
-    """Reads text, query, language; writes guard_reason and handoff_reason, or ends the answer."""
+    """Reads text, query, topic_scores, language; writes guard_reason and handoff_reason, or ends the answer."""
     classifier = ctx.resources.guard
     if classifier is None:
         return
-    verdict = classifier.classify(ctx.text, ctx.query.dense)
+    in_scope = ctx.topic_scores.nearest_example if ctx.topic_scores else 0.0
+    verdict = classifier.classify(ctx.text, ctx.query.dense, in_scope)
     if not verdict.category:
         return
     lang = ctx.language

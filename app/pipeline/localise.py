@@ -1,7 +1,9 @@
 """Step — render the answer in the resident's language: catalogue frame, quotes, direction, notices, handoff.
 
 Every answer passes here, however it ended: a composition is rendered as quotes (handed off too when the
-question had a personal or leading part), a no-answer gets who can help, and answers the guard ended get
+question had a personal or leading part); a resident topic the texts do not answer says so plainly, with who
+answers it and the passages that only mention it (apart, never as citations); a service answer gives contact
+details or what Källa is from Källa's own data; a no-answer gets who can help; answers the guard ended get
 their language and direction. The authority's words are never disguised: quotes stay in the source language
 unless a translation backend is installed, and then the original is always kept beside the translation.
 """
@@ -12,9 +14,10 @@ import logging
 
 from app.i18n.catalogue import text
 from app.i18n.languages import direction
-from app.pipeline.answer import Answer, Citation, Status
-from app.pipeline.contacts import handoff
+from app.pipeline.answer import Answer, Citation, Contact, Handoff, Related, Status
+from app.pipeline.contacts import contacts_for, handoff, migrationsverket
 from app.pipeline.context import Composition, Context
+from app.translate.corpus import weakest
 
 log = logging.getLogger("kalla.translate")
 FALLBACK_LANGUAGE = "en"   # shown beside the Swedish quote when the resident's language has no model
@@ -22,15 +25,23 @@ HANDOFF_TEXT = {"individual": "handoff_individual", "leading": "handoff_leading"
 
 
 def run(ctx: Context) -> None:
-    """Reads composition or answer (and language, notices, handoff_reason); writes the final answer."""
+    """Reads composition or answer (and language, notices, topic, handoff_reason); writes the final answer."""
     if ctx.composition is not None:
         ctx.answer = answered(ctx, ctx.composition)
-    elif ctx.answer is not None and ctx.answer.status is Status.NO_ANSWER and ctx.handoff_reason:
+    elif ctx.answer.status is Status.SERVICE:
+        service(ctx, ctx.answer)
+    elif ctx.answer.status is Status.NO_ANSWER and ctx.handoff_reason:
         handoff_only(ctx, ctx.answer)
-    elif ctx.answer is not None and ctx.answer.status is Status.NO_ANSWER and not ctx.guard_reason:
+    elif ctx.answer.status is Status.NO_ANSWER and ctx.not_covered:
+        not_covered(ctx, ctx.answer)
+    elif ctx.answer.status is Status.NO_ANSWER and not ctx.guard_reason:
         no_answer(ctx, ctx.answer)
     else:
         finish_early(ctx, ctx.answer)
+    ctx.answer.topic = (ctx.topic.topic or "") if ctx.topic else ""
+    if ctx.topic:
+        topic = ctx.resources.topics.topics.get(ctx.topic.topic or "") if ctx.resources.topics else None
+        ctx.answer.answer_kind = ctx.topic.kind(topic.kind if topic else "")
 
 
 def _frame(language: str, quotes: list[tuple[int, str]]) -> str:
@@ -52,19 +63,43 @@ def _translate(translator, quote: str, source: str, target: str, passage_id: str
         return None
 
 
-def _citation(comp: Composition, p, lang: str, translator) -> Citation:
-    quote = " ".join(comp.quotes[p.id])
+def _corpus_rendering(ctx: Context, sentences: list[str], source: str,
+                      target: str) -> tuple[str, str, str | None, str | None] | None:
+    """The quote's sentences in `target` from the corpus's own (or an authority's) translations — all of them,
+    or None — as the fields a citation carries."""
+    r = ctx.resources
+    corpus = r.bundle.translations if r.bundle is not None and r.corpus_translations else None
+    if corpus is None:
+        return None
+    renderings = [corpus.render(s, source, target) for s in sentences]
+    if not renderings or any(r is None for r in renderings):
+        return None
+    status = weakest([r.status for r in renderings])
+    reviewed = max((r.reviewed_at for r in renderings if r.reviewed_at), default="") if status == "reviewed" else ""
+    by = renderings[0].by if status == "authority" else ""
+    return " ".join(r.text for r in renderings), status, reviewed or None, by or None
+
+
+def _citation(ctx: Context, comp: Composition, p, lang: str) -> Citation:
+    """The citation of passage p, with its quote in the resident's language when a translation serves it: the
+    corpus's own (reviewed or not) or an authority's first, a machine translation second; failing both and when
+    an English one exists, English beside the Swedish."""
+    sentences = comp.quotes[p.id]
+    quote = " ".join(sentences)
     cit = Citation(p, quote, score=round(comp.scores.get(p.id, 0.0), 4))
-    if p.language == lang or translator is None:
+    if p.language == lang:
         return cit
-    translation = _translate(translator, quote, p.language, lang, p.id)
-    if translation:
-        return dataclasses.replace(cit, translation=translation, translation_language=lang)
-    if FALLBACK_LANGUAGE not in (lang, p.language):
-        # No model for the resident's language: the quote stays in Swedish, with English beside it.
-        translation = _translate(translator, quote, p.language, FALLBACK_LANGUAGE, p.id)
-        if translation:
-            return dataclasses.replace(cit, translation=translation, translation_language=FALLBACK_LANGUAGE)
+    for target in (lang, FALLBACK_LANGUAGE) if FALLBACK_LANGUAGE not in (lang, p.language) else (lang,):
+        own = _corpus_rendering(ctx, sentences, p.language, target)
+        if own is not None:
+            text, status, reviewed_at, by = own
+            return dataclasses.replace(cit, translation=text, translation_language=target, translation_status=status,
+                                       translation_reviewed_at=reviewed_at, translation_by=by)
+        if ctx.resources.translator is not None:
+            machine = _translate(ctx.resources.translator, quote, p.language, target, p.id)
+            if machine:
+                return dataclasses.replace(cit, translation=machine, translation_language=target,
+                                           translation_status="machine")
     return cit
 
 
@@ -72,12 +107,12 @@ def answered(ctx: Context, comp: Composition) -> Answer:
     lang = ctx.language
     r = ctx.resources
     notices = list(ctx.notices)
-    citations = [_citation(comp, p, lang, r.translator) for p in comp.passages]
+    citations = [_citation(ctx, comp, p, lang) for p in comp.passages]
     numbered = [(n, c.translation if c.translation_language == lang else c.quote)
                 for n, c in enumerate(citations, start=1)]
     answer_language = comp.passages[0].language if comp.passages else lang
     if any(c.language != lang for c in citations):
-        if any(c.translation for c in citations):    # every machine translation is labelled as one
+        if any(c.translation_status == "machine" for c in citations):    # every machine translation is labelled
             notices.append("machine_translation")
         if all(c.translation_language == lang for c in citations if c.language != lang):
             answer_language = lang
@@ -97,9 +132,12 @@ def answered(ctx: Context, comp: Composition) -> Answer:
 
 
 def handoff_only(ctx: Context, answer: Answer) -> None:
-    """A personal or leading question with no general passage to show: the handoff alone."""
+    """A personal or leading question with no general passage to show: the handoff alone (and, when the texts
+    do not cover its topic, that they do not)."""
     lang = ctx.language
     message = text(HANDOFF_TEXT[ctx.handoff_reason], lang)
+    if ctx.not_covered:
+        message = _topic_texts(ctx).not_covered + " " + message
     answer.status = Status.HANDOFF
     answer.answer, answer.answer_language, answer.direction = message, lang, direction(lang)
     answer.handoff = handoff(ctx.handoff_reason, message, lang, ctx.resources.hours, ctx.site_contact)
@@ -116,3 +154,77 @@ def finish_early(ctx: Context, answer: Answer) -> None:
     """Answers a guard ended (rejected, crisis, ...) only need direction and language filled in."""
     answer.answer_language = answer.answer_language or ctx.language
     answer.direction = direction(ctx.language)
+
+
+def _topic_texts(ctx: Context):
+    return ctx.resources.topics.text(ctx.topic.topic, ctx.language)
+
+
+def signpost_contacts(ctx: Context, authority_ids: tuple[str, ...], look_for: str = "") -> list[Contact]:
+    """The authorities that answer a topic, as contacts in the resident's language (the site's own contact for
+    "your municipality"); Migrationsverket when the topic names no one."""
+    lang, r = ctx.language, ctx.resources
+    out: list[Contact] = []
+    for aid in authority_ids or ("migrationsverket",):
+        a = r.topics.authorities.get(aid)
+        if a is None:
+            continue
+        if a.site_contact:
+            if ctx.site_contact is not None:
+                out.append(ctx.site_contact)
+            continue
+        if aid == "migrationsverket":
+            contact = migrationsverket(lang, r.hours)
+        else:
+            contact = Contact(name=a.name, phone=a.phone, phone_abroad=a.phone_abroad, url=a.url)
+        if look_for and contact.url:
+            contact.look_for = text("signpost_look_for", lang, words=look_for)
+        out.append(contact)
+    if ctx.site_contact is not None and ctx.site_contact not in out:
+        out.append(ctx.site_contact)
+    return out
+
+
+def not_covered(ctx: Context, answer: Answer) -> None:
+    """The texts do not answer this topic: say so plainly, say who does, offer what only mentions it."""
+    lang, r = ctx.language, ctx.resources
+    topic = r.topics.topics[ctx.topic.topic]
+    contacts = signpost_contacts(ctx, topic.signpost.authorities, topic.signpost.look_for)
+    names = ", ".join(dict.fromkeys(c.name.split(" (")[0] for c in contacts[:2]))
+    message = _topic_texts(ctx).not_covered + " " + text("not_covered_who", lang, authorities=names)
+    answer.answer, answer.answer_language, answer.direction = message, lang, direction(lang)
+    answer.handoff = Handoff(reason="not_covered", message=message + " " + text("interpreter_notice", lang),
+                             contacts=contacts)
+    answer.related = related(ctx, topic.id)
+    answer.notices.append("not_covered")
+
+
+RELATED_MAX = 2
+
+
+def related(ctx: Context, topic: str) -> list[Related]:
+    """Sentences that mention the topic without answering it, closest to the question first (at most two)."""
+    bundle = ctx.resources.bundle
+    refs = bundle.coverage.mentions.get(topic, []) if bundle.coverage else []
+    scored = []
+    for ref in refs:
+        p = bundle.passage(ref.passage_id)
+        if p is None or ref.index >= len(p.sentences):
+            continue
+        vec = bundle.sentence_vectors_of(bundle.by_id[p.id])[ref.index]
+        scored.append((float(vec @ ctx.query.dense), p, p.sentences[ref.index]))
+    scored.sort(key=lambda x: -x[0])
+    return [Related(p, s) for _, p, s in scored[:RELATED_MAX]]
+
+
+def service(ctx: Context, answer: Answer) -> None:
+    """Answered from Källa's own data: contact details (with the site's own contact), help in the resident's
+    language, or what Källa is and what it stores."""
+    lang, r = ctx.language, ctx.resources
+    topic = r.topics.topics[ctx.topic.topic]
+    own = _topic_texts(ctx).answer
+    message = own or text("service_contact_intro", lang)
+    contacts = contacts_for(lang, r.hours, ctx.site_contact) if topic.kind == "contact" else \
+        signpost_contacts(ctx, topic.signpost.authorities)
+    answer.answer, answer.answer_language, answer.direction = message, lang, direction(lang)
+    answer.handoff = Handoff(reason=topic.id, message=text("interpreter_notice", lang), contacts=contacts)

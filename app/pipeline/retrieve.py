@@ -146,7 +146,7 @@ class SearchResult:
 
 
 def search(bundle: IndexBundle, text: str, language: str, vectors: QuestionVectors, k: int,
-           glossary=None) -> SearchResult:
+           glossary=None, bank: np.ndarray | None = None) -> SearchResult:
     """The product's ranking, for the chat and for /api/search alike: glossary expansion for questions in a
     language the corpus is not written in (in the corpus language it only adds noise), fusion, and a boost for
     passages in the resident's own language."""
@@ -155,7 +155,10 @@ def search(bundle: IndexBundle, text: str, language: str, vectors: QuestionVecto
         expanded = glossary.expand(text)
         if expanded:
             lexical_query = f"{text} {expanded}"
-    bank, bank_best = question_bank_scores(bundle, vectors.dense)
+    if bank is None:
+        bank, bank_best = question_bank_scores(bundle, vectors.dense)
+    else:
+        bank_best = float(bank.max()) if len(bank) else 1.0
     cands = hybrid_search(bundle, text, vectors, k, lexical_query=lexical_query, bank=bank)
     for c in cands:
         if c.passage.language == language:
@@ -165,7 +168,7 @@ def search(bundle: IndexBundle, text: str, language: str, vectors: QuestionVecto
 
 
 def run(ctx: Context) -> None:
-    """Reads text, language, query; writes candidates, expanded_terms, bank_best."""
+    """Reads text, language, query, bank; writes candidates, expanded_terms."""
     r = ctx.resources
-    result = search(r.bundle, ctx.text, ctx.language, ctx.query, r.retrieve_k, r.glossary)
-    ctx.candidates, ctx.expanded_terms, ctx.bank_best = result.candidates, result.expanded_terms, result.bank_best
+    result = search(r.bundle, ctx.text, ctx.language, ctx.query, r.retrieve_k, r.glossary, ctx.bank)
+    ctx.candidates, ctx.expanded_terms = result.candidates, result.expanded_terms

@@ -14,8 +14,8 @@ from app.pipeline.answer import Status
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 # Keyed by the Status enum (a str enum: looked up by its value too); a test checks every status has a colour.
-STATUS_COLOURS = {Status.ANSWERED: "#0072B2", Status.NO_ANSWER: "#E69F00", Status.HANDOFF: "#009E73",
-                  Status.CRISIS: "#D55E00", Status.REJECTED: "#CC79A7"}
+STATUS_COLOURS = {Status.ANSWERED: "#0072B2", Status.SERVICE: "#56B4E9", Status.NO_ANSWER: "#E69F00",
+                  Status.HANDOFF: "#009E73", Status.CRISIS: "#D55E00", Status.REJECTED: "#CC79A7"}
 SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
 OTHER_COLOUR = "#8c8c8c"
 RATE_COLOURS = {"handoff": "#009E73", "no_answer": "#E69F00", "precision": "#0072B2", "helpful": "#CC79A7"}

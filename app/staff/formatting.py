@@ -32,3 +32,14 @@ def notice(key: str, language: str) -> str:
     """The catalogue text the resident saw for a notice, in their language."""
     texts = messages(language) or messages("en")
     return texts.get(key) or texts.get(f"{key}_notice") or key
+
+
+def topic_namer(bundle):
+    """topic id -> its English name (from the index's resident topics), for staff pages."""
+    catalogue = bundle.catalogue if bundle is not None else None
+
+    def name(topic: str) -> str:
+        if topic and catalogue is not None and topic in catalogue.topics:
+            return catalogue.text(topic, "en").name
+        return topic or "general questions (no resident topic)"
+    return name

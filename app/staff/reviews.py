@@ -12,7 +12,11 @@ from app.store.models import AnswerRecord, utcnow
 from app.store.staff_models import ANSWER_VERDICTS, CITATION_VERDICTS, AnswerReview, CitationReview
 
 MAX_COMMENT = 2000
-ANSWER_VERDICT_LABELS = {"correct": "Correct", "incorrect": "Incorrect",
+ANSWER_VERDICT_LABELS = {"correct": "Correct: the quote answers the question",
+                         "not_relevant": "The quote does not answer the question",
+                         "incorrect": "Incorrect or misleading",
+                         "texts_lack_this": "The texts lack this (Källa should have said so)",
+                         "should_have_been_no_answer": "Should have been \"the texts do not say\"",
                          "should_have_handed_off": "Should have handed off"}
 CITATION_VERDICT_LABELS = {"supported": "Supported", "partly": "Partly supported", "not_supported": "Not supported"}
 

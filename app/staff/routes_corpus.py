@@ -12,6 +12,7 @@ from app.corpus.passages import Passage
 from app.staff.audit import audit
 from app.staff.deps import AdminDep, DbDep, StaffDep, console, guard
 from app.staff.evidence import document_passages
+from app.staff.formatting import topic_namer
 from app.store.staff_models import AuditEvent
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(guard)])
@@ -48,6 +49,7 @@ def corpus(request: Request, db: DbDep, staff: StaffDep) -> Response:
         "staff": staff, "bundle": bundle, "rows": rows, "folder_error": folder_error,
         "stale": bool(bundle and folder_hash and folder_hash != bundle.manifest.corpus_hash),
         "rebuild": c.rebuilder.status, "index_error": c.state.error, "corpus_dir": c.settings.corpus_dir,
+        "topic_name": topic_namer(bundle),
         "already_running": request.query_params.get("started") == "0"})
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.staff.audit import audit
 from app.staff.deps import DbDep, FormDep, StaffDep, console, guard
 from app.staff.evidence import citation_views
+from app.staff.formatting import topic_namer
 from app.staff.filters import FEEDBACK_CHOICES, NO_SITE, PER_PAGE_CHOICES, REVIEWED_CHOICES, STATUSES, AnswerFilter
 from app.staff.queue import export_rows, filter_options, queue_page
 from app.staff.reviews import (ANSWER_VERDICT_LABELS, CITATION_VERDICT_LABELS, ReviewForm, ReviewInvalid,
@@ -59,7 +60,7 @@ def _answer_page(request: Request, db, staff, answer: AnswerRecord, error: str =
         "staff": staff, "a": answer, "views": citation_views(answer.citations, bundle), "bundle": bundle,
         "reviews": reviews, "mine": mine, "error": error, "prefill": prefill,
         "saved": request.query_params.get("saved") == "1", "verdict_labels": ANSWER_VERDICT_LABELS,
-        "citation_labels": CITATION_VERDICT_LABELS,
+        "citation_labels": CITATION_VERDICT_LABELS, "topic_name": topic_namer(bundle),
         "feedback": sorted(answer.feedback, key=lambda fb: fb.created_at or utcnow()),
     }, status)
 

@@ -11,8 +11,8 @@ from app.staff.deps import DbDep, StaffDep, console, guard
 from app.staff.filters import NO_SITE, STATUSES
 from app.staff.queue import filter_options
 from app.staff.reviews import ANSWER_VERDICT_LABELS
-from app.staff.stats import StatsFilter, compute
-from app.staff.formatting import language_name
+from app.staff.stats import StatsFilter, compute, topics_to_load
+from app.staff.formatting import language_name, topic_namer
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(guard)])
 STATUS_LABELS = {s.value: s.label for s in Status}
@@ -72,7 +72,11 @@ def stats_page(request: Request, db: DbDep, staff: StaffDep) -> Response:
     languages, sites = filter_options(db)
     audit(db, "view_stats", user_id=staff.id, actor=staff.email, detail=f.params())
     store = c.state.store
+    bundle = c.state.pipeline.bundle if c.state.pipeline is not None else None
+    covered = set((bundle.manifest.coverage or {}).get("covered", {})) if bundle else set()
+    topic_name = topic_namer(bundle)
     return c.render(request, "stats.html", {
+        "to_load": topics_to_load(st, covered), "covered_topics": covered, "topic_name": topic_name,
         "staff": staff, "st": st, "f": f, "charts": _charts(st, language_name), "languages": languages,
         "sites": sites, "NO_SITE": NO_SITE, "site_label": _site_label, "language_name_filter": language_name,
         "statuses": STATUSES,

@@ -1,5 +1,7 @@
-"""Where Källa falls short, counted in the database: answers per day, by language, site and status;
-handoff and no-answer rates; citation precision from reviews; share of helpful feedback."""
+"""Where Källa falls short, counted in the database: answers per day, by language, site, resident topic and
+status; handoff and no-answer rates; how many answers reviewers judged to answer the question; citation
+precision from reviews; share of helpful feedback. Topics the texts do not cover, most asked first, say which
+authority text to load next."""
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +28,7 @@ class Group:
     helpful: int = 0
     not_helpful: int = 0
     citations: Counter = field(default_factory=Counter)      # supported / partly / not_supported
-    verdicts: Counter = field(default_factory=Counter)       # correct / incorrect / should_have_handed_off
+    verdicts: Counter = field(default_factory=Counter)       # app.store.staff_models.ANSWER_VERDICTS
 
     @staticmethod
     def _share(part: int, whole: int) -> float | None:
@@ -39,6 +41,20 @@ class Group:
     @property
     def no_answer_rate(self) -> float | None:
         return self._share(self.statuses["no_answer"], self.answers)
+
+    @property
+    def reviewed(self) -> int:
+        return sum(self.verdicts.values())
+
+    @property
+    def relevance(self) -> float | None:
+        """Answers reviewers judged to answer the question, over all reviewed answers: a low no-answer rate is
+        only good news when this is high."""
+        return self._share(self.verdicts["correct"], self.reviewed)
+
+    @property
+    def cited(self) -> int:
+        return self.statuses["answered"] + self.statuses["handoff"]
 
     @property
     def reviewed_citations(self) -> int:
@@ -118,6 +134,7 @@ class Stats:
     per_day_site: dict[dt.date, Counter]       # day -> site -> answers
     by_language: dict[str, Group]
     by_site: dict[str, Group]
+    by_topic: dict[str, Group]                 # "" = general questions (no resident topic)
 
 
 def _day_expr(db: Session):
@@ -141,49 +158,57 @@ def compute(db: Session, f: StatsFilter) -> Stats:
     total = Group("all")
     by_language: dict[str, Group] = {}
     by_site: dict[str, Group] = {}
+    by_topic: dict[str, Group] = {}
     per_day: dict[dt.date, Counter] = defaultdict(Counter)
     per_day_language: dict[dt.date, Counter] = defaultdict(Counter)
     per_day_site: dict[dt.date, Counter] = defaultdict(Counter)
 
-    def groups(language: str, site: str | None) -> tuple[Group, ...]:
+    def groups(language: str, site: str | None, topic: str | None) -> tuple[Group, ...]:
         return (total, by_language.setdefault(language, Group(language)),
-                by_site.setdefault(site_key(site), Group(site_key(site))))
+                by_site.setdefault(site_key(site), Group(site_key(site))), by_topic.setdefault(topic or "", Group(topic or "")))
 
     day = _day_expr(db)
-    for d, language, site, status, n in db.execute(
-            select(day, a.language, a.site, a.status, func.count()).where(*where)
-            .group_by(day, a.language, a.site, a.status)):
+    for d, language, site, topic, status, n in db.execute(
+            select(day, a.language, a.site, a.topic, a.status, func.count()).where(*where)
+            .group_by(day, a.language, a.site, a.topic, a.status)):
         day_ = _as_date(d)
         per_day[day_][status] += n
         per_day_language[day_][language] += n
         per_day_site[day_][site_key(site)] += n
-        for g in groups(language, site):
+        for g in groups(language, site, topic):
             g.answers += n
             g.statuses[status] += n
-    for language, site, helpful, n in db.execute(
-            select(a.language, a.site, Feedback.helpful, func.count()).join(Feedback, Feedback.answer_id == a.id)
-            .where(*where).group_by(a.language, a.site, Feedback.helpful)):
-        for g in groups(language, site):
+    for language, site, topic, helpful, n in db.execute(
+            select(a.language, a.site, a.topic, Feedback.helpful, func.count()).join(Feedback, Feedback.answer_id == a.id)
+            .where(*where).group_by(a.language, a.site, a.topic, Feedback.helpful)):
+        for g in groups(language, site, topic):
             if helpful:
                 g.helpful += n
             else:
                 g.not_helpful += n
-    for language, site, verdict, n in db.execute(
-            select(a.language, a.site, CitationReview.verdict, func.count())
+    for language, site, topic, verdict, n in db.execute(
+            select(a.language, a.site, a.topic, CitationReview.verdict, func.count())
             .join(AnswerReview, AnswerReview.answer_id == a.id).join(CitationReview, CitationReview.review_id ==
                                                                       AnswerReview.id)
-            .where(*where).group_by(a.language, a.site, CitationReview.verdict)):
-        for g in groups(language, site):
+            .where(*where).group_by(a.language, a.site, a.topic, CitationReview.verdict)):
+        for g in groups(language, site, topic):
             g.citations[verdict] += n
-    for language, site, verdict, n in db.execute(
-            select(a.language, a.site, AnswerReview.verdict, func.count())
+    for language, site, topic, verdict, n in db.execute(
+            select(a.language, a.site, a.topic, AnswerReview.verdict, func.count())
             .join(AnswerReview, AnswerReview.answer_id == a.id)
-            .where(*where).group_by(a.language, a.site, AnswerReview.verdict)):
-        for g in groups(language, site):
+            .where(*where).group_by(a.language, a.site, a.topic, AnswerReview.verdict)):
+        for g in groups(language, site, topic):
             g.verdicts[verdict] += n
     order = lambda d: dict(sorted(d.items(), key=lambda kv: (-kv[1].answers, kv[0])))  # noqa: E731
     days = f.days()
     return Stats(f, total, {d: per_day.get(d, Counter()) for d in days},
                  {d: per_day_language.get(d, Counter()) for d in days},
-                 {d: per_day_site.get(d, Counter()) for d in days}, order(by_language), order(by_site))
+                 {d: per_day_site.get(d, Counter()) for d in days}, order(by_language), order(by_site),
+                 order(by_topic))
+
+
+def topics_to_load(st: Stats, covered: set[str]) -> list[Group]:
+    """Resident topics the texts do not cover, most asked first: the authority texts to load next."""
+    return [g for key, g in sorted(st.by_topic.items(), key=lambda kv: -kv[1].answers)
+            if key and key not in covered]
 

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.config import DEV_SESSION_SECRET
-from app.staff import routes_auth, routes_corpus, routes_review, routes_stats
+from app.staff import routes_auth, routes_corpus, routes_review, routes_stats, routes_translations
 from app.staff.auth import StaffAuth
 from app.staff.formatting import language_name, notice, pct, text_direction, when
 from app.staff.deps import StaffAuthRequired, StaffForbidden, StaffUnavailable, session_cookie_name
@@ -78,7 +78,7 @@ def install(app: FastAPI) -> None:
     app.state.staff = StaffConsole(state)
     if state.settings.staff_session_secret.get_secret_value() == DEV_SESSION_SECRET:
         log.warning("staff console uses the development session secret: set KALLA_STAFF_SESSION_SECRET")
-    for module in (routes_auth, routes_review, routes_stats, routes_corpus):
+    for module in (routes_auth, routes_review, routes_stats, routes_corpus, routes_translations):
         app.include_router(module.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(HERE / "static")), name="staff-static")
 

@@ -34,6 +34,10 @@ class AnswerRecord(Base):
     guard_reason: Mapped[str] = mapped_column(String(64), default="")
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     index_version: Mapped[str] = mapped_column(String(128), default="")
+    topic: Mapped[str] = mapped_column(String(40), default="", index=True)    # resident topic ("" = general)
+    answer_kind: Mapped[str] = mapped_column(String(24), default="")
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)           # read with the previous question
+    gloss: Mapped[str] = mapped_column(Text, default="")     # nearest Swedish bank question, for staff reading
     feedback: Mapped[list["Feedback"]] = relationship(back_populates="answer", cascade="all, delete-orphan")
 
 

@@ -13,7 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.store.models import Base, utcnow
 
 ROLES = ("reviewer", "admin")
-ANSWER_VERDICTS = ("correct", "incorrect", "should_have_handed_off")
+# Does the answer help the resident? "correct" = the quote answers the question; "not_relevant" = a quote that does
+# not answer it; "texts_lack_this" = the texts do not answer it (and Källa should have said so);
+# "should_have_been_no_answer" = a quote was given where the right answer was "the texts do not say".
+ANSWER_VERDICTS = ("correct", "not_relevant", "incorrect", "texts_lack_this", "should_have_been_no_answer",
+                   "should_have_handed_off")
 CITATION_VERDICTS = ("supported", "partly", "not_supported")
 
 
@@ -92,3 +96,22 @@ class AuditEvent(Base):
 
 
 Index("ix_staff_login_attempts_account_created", LoginAttempt.account, LoginAttempt.created_at)
+
+
+class TranslationReview(Base):
+    """A reviewer's check of one corpus sentence's translation: confirmed as it stands, or corrected (the corrected
+    text). The latest per (language, source hash) is served over the file; `python -m app.cli translations export`
+    writes them back into corpus/_translations/."""
+    __tablename__ = "translation_reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    language: Mapped[str] = mapped_column(String(16))
+    sentence_id: Mapped[str] = mapped_column(String(200))
+    source_hash: Mapped[str] = mapped_column(String(32))
+    translation: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(16))        # reviewed | corrected
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    reviewer: Mapped[str] = mapped_column(String(254), default="")
+
+
+Index("ix_translation_reviews_language_hash", TranslationReview.language, TranslationReview.source_hash)

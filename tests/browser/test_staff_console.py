@@ -61,7 +61,8 @@ def test_staff_member_logs_in_reviews_an_answer_and_sees_the_stats_change(kalla,
         marked = [m.strip().removeprefix("quoted:").strip() for m in art.locator("mark").all_inner_texts()]
         assert " ".join(marked) == cit["quote"]            # exactly the quoted sentences are highlighted
         art.get_by_role("radio", name="Supported", exact=True).check()
-    page.get_by_role("group", name="The answer as a whole was").get_by_role("radio", name="Correct", exact=True).check()
+    page.get_by_role("group", name="Does the answer answer the question?").get_by_role(
+        "radio", name="Correct: the quote answers the question", exact=True).check()
     comment = page.get_by_label("Comment (optional, no personal details)", exact=True)
     comment.fill("Rätt svar, ring 070-123 45 67 om frågor")
     citations.first.scroll_into_view_if_needed()
@@ -70,7 +71,7 @@ def test_staff_member_logs_in_reviews_an_answer_and_sees_the_stats_change(kalla,
     assert page.evaluate(AXE_RUN) == []
     page.get_by_role("button", name="Save review").click()
     expect(page.get_by_role("status")).to_contain_text("Review saved")
-    expect(page.get_by_role("radio", name="Correct", exact=True)).to_be_checked()
+    expect(page.get_by_role("radio", name="Correct: the quote answers the question", exact=True)).to_be_checked()
     expect(page.locator("#h-reviews + ul")).to_contain_text("[telefon]")   # the comment was stored redacted
 
     page.get_by_role("link", name="Statistics").click()

@@ -32,7 +32,8 @@ def test_crisis_comes_first_with_emergency_numbers(guarded, message, lang):
     assert phones[:3] == ["112", "1177", "90101"]
     assert "retrieve" not in ans.timings_ms, "no retrieval before the crisis reply"
     if lang != "sv":   # the resident's language first, then the Swedish lines for whoever helps them call
-        own, swedish = ans.answer.split("—")
+        own, swedish = ans.answer.split("\n—\n")
+        assert swedish.startswith(text("crisis_swedish_copy", lang)), "the Swedish copy is labelled"
         assert "112" in own and text("crisis_emergency", lang) in own
         assert text("crisis_emergency", "sv") in swedish and "ring 112" in swedish
 
@@ -52,9 +53,14 @@ def test_personal_case_is_handed_off_kindly_with_interpreter_and_site_contact(gu
     assert "tolk" in ans.handoff.message.lower()
 
 
-def test_general_and_personal_parts_get_citations_and_handoff(guarded):
+def test_a_general_question_in_the_first_person_gets_the_general_answer_not_a_handoff(guarded):
     ans = guarded.answer(Question("Vad är återvandringsbidraget, och kan jag få det?", language="sv"))
-    assert ans.status is Status.HANDOFF and ans.citations and ans.handoff.reason == "individual"
+    assert ans.status is Status.ANSWERED and ans.citations and ans.guard_reason == ""
+
+
+def test_a_question_about_ones_own_case_gets_the_general_information_and_the_handoff(guarded):
+    ans = guarded.answer(Question("Jag vill veta vad som händer i mitt eget ärende, kan jag få bidraget?", language="sv"))
+    assert ans.status is Status.HANDOFF and ans.handoff.reason == "individual" and ans.guard_reason.startswith("personal")
 
 
 def test_leading_question_gets_neutral_information_and_handoff(guarded):

