@@ -1,5 +1,10 @@
 """How the guard sorts messages it has never seen: accuracy per label and language, and the confusions
-that matter most (crisis missed, personal answered as general, general wrongly handed off).
+that matter most (crisis missed, personal answered as general, general wrongly handed off, false crisis).
+
+The guard is run as the service runs it: the message cleaned, its language given, encoded once, the resident
+topics and the question bank read (its in-scope counterweight), then the guard step. For a parallel set (the
+same item id in every language, tests/data/guard_parallel_holdout.jsonl) it also reports how many items get the
+same verdict in every language.
 
 Usage: python scripts/eval_guard.py [--data tests/data/guard_eval.jsonl] [--json bench/guard.json]
 """
@@ -13,32 +18,52 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.api.state import ServiceState  # noqa: E402
 from app.config import get_settings  # noqa: E402
-from app.guard.classifier import GuardClassifier  # noqa: E402
-from app.index.embedders import make_embedder  # noqa: E402
+from app.pipeline import clean, detect, encode, guard, screen, understand  # noqa: E402
+from app.pipeline.answer import Question  # noqa: E402
+from app.pipeline.context import Context  # noqa: E402
 
 LABEL_OF = {"": "general", "crisis": "crisis", "personal": "personal", "leading": "leading", "abuse": "abuse",
             "out_of_scope": "out_of_scope"}
 
 
-def evaluate(path: Path, classifier: GuardClassifier, embedder) -> dict:
+def verdict(pipeline, text: str, language: str) -> str:
+    """The guard's category for a message, through the steps that run before it in the service."""
+    ctx = Context(question=Question(message=text, language=language), resources=pipeline.resources())
+    for step in (clean.run, detect.run, screen.run, encode.run, understand.run, guard.run):
+        if ctx.finished:
+            break
+        step(ctx)
+    category = ctx.guard_reason.split(":", 1)[0] if ctx.guard_reason else ""
+    return "general" if category in ("empty", "unreadable") else LABEL_OF.get(category, "general")
+
+
+def evaluate(path: Path, pipeline) -> dict:
     rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-    vecs = embedder.encode([r["text"] for r in rows], kind="query")
     confusion: Counter = Counter()
     per_lang: dict[str, Counter] = defaultdict(Counter)
+    by_item: dict[str, set] = defaultdict(set)
     errors = []
-    for r, v in zip(rows, vecs):
-        got = LABEL_OF[classifier.classify(r["text"], v).category]
+    for r in rows:
+        got = verdict(pipeline, r["text"], r["language"])
         confusion[(r["label"], got)] += 1
         per_lang[r["language"]]["n"] += 1
         per_lang[r["language"]]["ok"] += got == r["label"]
+        if "id" in r:
+            by_item[r["id"]].add(got)
         if got != r["label"]:
             errors.append({**r, "got": got})
     labels = sorted({r["label"] for r in rows})
+    general = sum(v for (t, _), v in confusion.items() if t == "general")
     recall = {lab: confusion[(lab, lab)] / max(1, sum(confusion[(lab, g)] for g in LABEL_OF.values())) for lab in labels}
+    handed = sum(v for (t, g), v in confusion.items() if t == "general" and g in ("personal", "leading"))
     return {"n": len(rows), "accuracy": sum(confusion[(lab, lab)] for lab in labels) / len(rows), "recall": recall,
             "crisis_missed": sum(v for (t, g), v in confusion.items() if t == "crisis" and g != "crisis"),
-            "general_handed_off": sum(v for (t, g), v in confusion.items() if t == "general" and g != "general"),
+            "false_crisis": sum(v for (t, g), v in confusion.items() if t != "crisis" and g == "crisis"),
+            "general_handed_off": handed, "general_handed_off_share": handed / general if general else None,
+            "general_diverted": sum(v for (t, g), v in confusion.items() if t == "general" and g != "general"),
+            "same_in_every_language": (sum(len(v) == 1 for v in by_item.values()) / len(by_item)) if by_item else None,
             "per_language": {k: v["ok"] / v["n"] for k, v in per_lang.items()},
             "confusion": {f"{t}->{g}": v for (t, g), v in confusion.items()}, "errors": errors}
 
@@ -49,11 +74,16 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--show", type=int, default=30)
     args = ap.parse_args()
-    s = get_settings()
-    emb = make_embedder(s.embedder, s.embedder_model)
-    res = evaluate(args.data, GuardClassifier(emb, cache_dir=s.cache_dir), emb)
-    print(f"guard on {res['n']} messages of {args.data.name}: accuracy {res['accuracy']:.1%}; crisis missed {res['crisis_missed']}; "
-          f"general wrongly diverted {res['general_handed_off']}\n")
+    state = ServiceState(get_settings())
+    state.load()
+    res = evaluate(args.data, state.pipeline)
+    share = res["general_handed_off_share"]
+    same = res["same_in_every_language"]
+    print(f"guard on {res['n']} messages of {args.data.name}: accuracy {res['accuracy']:.1%}; crisis missed "
+          f"{res['crisis_missed']}; false crisis {res['false_crisis']}; general questions handed off "
+          f"{res['general_handed_off']}" + (f" ({share:.1%})" if share is not None else "") +
+          f"; general diverted in any way {res['general_diverted']}" +
+          (f"; same verdict in every language for {same:.0%} of items" if same is not None else "") + "\n")
     print("| label | recall |\n|---|---|")
     for lab, r in res["recall"].items():
         print(f"| {lab} | {r:.1%} |")

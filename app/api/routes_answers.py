@@ -11,7 +11,7 @@ from app.api.schemas import (ChatRequest, ChatResponse, FeedbackRequest, Feedbac
                              SearchResponse)
 from app.api.state import ServiceState
 from app.i18n.languages import normalise_code
-from app.pipeline.answer import Question
+from app.pipeline.answer import Question, Turn
 from app.pipeline.detect import detect_language
 from app.pipeline.retrieve import search as rank_passages
 
@@ -33,7 +33,8 @@ StateDep = Annotated[ServiceState, Depends(get_state)]
 async def chat(body: ChatRequest, state: StateDep, background: BackgroundTasks, request: Request) -> dict:
     site = check_site(request, body.site)   # 403 for an unknown site or a page not allowed to use it
     question = Question(message=body.message, language=body.language, site=site.id if site else None,
-                        site_language=site.default_language if site else None)
+                        site_language=site.default_language if site else None,
+                        history=tuple(Turn(h.message, h.topic, h.follow_up) for h in body.history))
     answer = await answer_with_deadline(state, question, site.contact_for if site else None)
     if state.store is not None:
         background.add_task(state.store.record_answer, answer, question.site)  # after the reply is sent

@@ -85,6 +85,13 @@ def texts_payload(language: str) -> dict:
                           for lang in LANGUAGES.values()]}
 
 
+def start_suggestions(state, language: str) -> list[dict]:
+    """The questions the widget opens with, in the language: verified at index build to get a cited answer."""
+    if not state.ready:
+        return []
+    return [x.to_dict() for x in state.pipeline.bundle.suggestions.start(language)]
+
+
 @router.get("/widget.js", include_in_schema=False)
 def widget_js(request: Request) -> Response:
     body, etag = BUNDLE.get()
@@ -100,11 +107,13 @@ def widget_js(request: Request) -> Response:
 def site_settings(request: Request, site_id: Annotated[str, PathParam(max_length=64)],
                   language: Annotated[str | None, Query(max_length=16, description="Language of the texts")] = None,
                   ) -> Response:
-    """The widget's public settings for one site, with its texts in the requested (else the site's) language."""
+    """The widget's public settings for one site, with its texts in the requested (else the site's) language and
+    the questions it opens with."""
     site = check_site(request, site_id)
     lang = first_supported(language, site.default_language)
-    body = {"site": site.public(), "max_message_chars": request.app.state.kalla.settings.max_message_chars,
-            **texts_payload(lang)}
+    state = request.app.state.kalla
+    body = {"site": site.public(), "max_message_chars": state.settings.max_message_chars, **texts_payload(lang),
+            "suggestions": start_suggestions(state, lang)}
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/json",
                     headers={"Cache-Control": "public, max-age=300", "Vary": "Origin"})
 

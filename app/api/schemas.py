@@ -6,8 +6,31 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.config import get_settings
-from app.pipeline.answer import Status
+from app.pipeline.answer import MAX_HISTORY, Status
 from app.pipeline.sanitize import clean_message
+
+
+def _plain_text(v: str) -> str:
+    limit = get_settings().max_message_chars
+    if len(v) > limit:
+        raise ValueError(f"message is too long: at most {limit} characters")
+    if "\x00" in v:
+        raise ValueError("message must be plain text")
+    return v
+
+
+class HistoryItem(BaseModel):
+    """An earlier question of the conversation, kept by the widget in page memory and sent back with the next one.
+    Read to understand a follow-up, never stored."""
+    model_config = ConfigDict(extra="ignore")
+    message: str = Field(..., min_length=1, description="The earlier question as the resident wrote it.")
+    topic: str = Field("", max_length=64, description="The `topic` of the answer it got.")
+    follow_up: bool = Field(False, description="The `follow_up` of the answer it got.")
+
+    @field_validator("message")
+    @classmethod
+    def _message(cls, v: str) -> str:
+        return _plain_text(v)
 
 
 class ChatRequest(BaseModel):
@@ -15,18 +38,17 @@ class ChatRequest(BaseModel):
     message: str = Field(..., description="The resident's question, plain text.", examples=["Vad är återvandringsbidraget?"])
     language: str | None = Field(None, max_length=16, description="The resident's chosen language (BCP 47); wins over detection.")
     site: str | None = Field(None, max_length=64, description="Id of the embedding site.")
+    history: list[HistoryItem] = Field(
+        default_factory=list, max_length=MAX_HISTORY,
+        description=f"The conversation's earlier questions, oldest first (at most {MAX_HISTORY}): a follow-up such as "
+                    "'and for the children?' is read with them. Redacted like the message; never stored.")
 
     @field_validator("message")
     @classmethod
     def _message(cls, v: str) -> str:
         if not v or not clean_message(v):   # also a message of only invisible or control characters
             raise ValueError("message is empty: write a question")
-        limit = get_settings().max_message_chars
-        if len(v) > limit:
-            raise ValueError(f"message is too long: at most {limit} characters")
-        if "\x00" in v:
-            raise ValueError("message must be plain text")
-        return v
+        return _plain_text(v)
 
 
 class ContactOut(BaseModel):
@@ -78,6 +100,11 @@ class RelatedOut(PassageFields):
     sentence: str = Field(description="A sentence that mentions the question's topic without answering it.")
 
 
+class SuggestionOut(BaseModel):
+    topic: str
+    question: str = Field(description="A question in the resident's language that the texts are known to answer.")
+
+
 class ChatResponse(BaseModel):
     id: str
     status: Status = Field(description="answered (quotes that answer) | service (from Källa's contact and service "
@@ -94,6 +121,9 @@ class ChatResponse(BaseModel):
     answer_kind: str = Field("", description="The kind of answer asked for: amount, eligibility, procedure, ...")
     related: list[RelatedOut] = Field(default_factory=list, description="Passages that mention the topic but do not "
                                       "answer it: offered apart, never as citations.")
+    follow_up: bool = Field(False, description="The question was read together with the previous one in `history`.")
+    suggestions: list[SuggestionOut] = Field(default_factory=list, description="Two or three questions to ask next, "
+                                             "from topics the texts answer (none after a crisis).")
 
 
 class SearchHit(PassageFields):

@@ -26,6 +26,10 @@ CATEGORIES = ("crisis", "abuse", "leading", "personal", "out_of_scope")
 # tests/data/guard_eval.jsonl; measured on the unseen tests/data/guard_holdout.jsonl (see README).
 EXEMPLAR_THRESHOLD = {"abuse": 0.88, "personal": 0.90, "leading": 0.86, "out_of_scope": 0.84}
 CRISIS_FLOOR = 0.86
+# How far the general questions' counterweight (resident topic examples, question bank) may sit above a crisis
+# exemplar and the message still count as a crisis: chosen on the tuning sets (guard_eval + resident tuning
+# questions: every crisis found and one false crisis at 0.00–0.02, three at 0.03); docs/evaluation.md.
+CRISIS_MARGIN = 0.02
 BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
@@ -108,22 +112,27 @@ class GuardClassifier:
             out[cat] = (float(sims[i]), self.exemplar_lang[i])
         return out
 
-    def classify(self, text: str, qvec: np.ndarray, in_scope: float = 0.0) -> Verdict:
+    def classify(self, text: str, qvec: np.ndarray, in_scope: float = 0.0, in_conversation: float = 0.0) -> Verdict:
         """Crisis first (pattern, then exemplar), then the other patterns, then the nearest exemplar category.
 
         in_scope: the question's best cosine with the resident topics' example questions (corpus/topics), ~5,000
-        general questions in 16 languages: the counterweight that keeps "can I talk to someone before I decide?"
-        from reading as a crisis, or "can I get the grant?" as a personal case."""
+        general questions in 16 languages, and with the question bank: the counterweight that keeps "can I talk to
+        someone before I decide?" from reading as a crisis, or "can I get the grant?" as a personal case.
+        in_conversation: the same for a follow-up read with the previous question ("and the children?" is general
+        there); it never outweighs a crisis, which is judged on the message alone."""
         best = self.nearest(qvec)
-        if in_scope > best["in_scope"][0]:
-            best["in_scope"] = (in_scope, "topics")
         stripped = strip_marks(text)
         lang = self.match_pattern("crisis", stripped)
         if lang:
             return Verdict("crisis", f"pattern:{lang}", 1.0)
         crisis, crisis_lang = best["crisis"]
-        if crisis >= CRISIS_FLOOR and crisis >= max(score for c, (score, _) in best.items() if c != "crisis"):
+        # Missing a crisis costs more than showing help numbers once too often: the general questions' counterweight
+        # must beat a crisis exemplar by a margin, not merely tie it.
+        if crisis >= CRISIS_FLOOR and crisis >= max(score for c, (score, _) in best.items() if c != "crisis") and \
+                crisis >= in_scope - CRISIS_MARGIN:
             return Verdict("crisis", f"exemplar:{crisis_lang}", round(crisis, 4))
+        if max(in_scope, in_conversation) > best["in_scope"][0]:
+            best["in_scope"] = (max(in_scope, in_conversation), "topics")
         for cat in CATEGORIES[1:]:
             lang = self.match_pattern(cat, stripped)
             if lang:

@@ -8,7 +8,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import faiss
@@ -27,6 +27,7 @@ from app.topics.catalogue import load_catalogue
 from app.translate.corpus import CorpusTranslator, authority_translations, load_entries, status_counts
 from app.topics.classify import train_classifier
 from app.topics.coverage import compute_coverage, load_overrides, write_coverage
+from app.topics.suggest import all_suggestions, verify, write_suggestions
 
 log = logging.getLogger("kalla.index")
 
@@ -115,6 +116,24 @@ def embedding_text(p: Passage) -> str:
     return f"{p.title}. {p.section}. {p.text}" if p.section else f"{p.title}. {p.text}"
 
 
+def _verify_suggestions(tmp: Path, manifest: Manifest, catalogue, coverage, embedder: Embedder) -> Manifest:
+    """Ask every suggested question of a covered topic through the new index; keep the ones that get a cited
+    answer on their topic (app/topics/suggest.py). The widget never offers a question the texts cannot answer."""
+    from app.index.bundle import IndexBundle
+    from app.pipeline.glossary import load_glossary
+    from app.pipeline.pipeline import Pipeline
+
+    bundle = IndexBundle(tmp, manifest, catalogue)
+    bundle.translations = None
+    kept = verify(Pipeline(bundle, embedder, glossary=load_glossary(), corpus_translations=False), catalogue, coverage)
+    write_suggestions(tmp, kept)
+    manifest = replace(manifest, suggestions=sum(len(v) for v in kept.values()))
+    (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2))
+    log.info("[index] suggested questions: %d kept of %d asked", manifest.suggestions,
+             sum(1 for _ in all_suggestions(catalogue, coverage)))
+    return manifest
+
+
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approximate_above: int = 20000,
                 cache_dir: Path | None = None) -> Manifest:
     """Build into a temporary folder beside index_dir, then swap it in, so readers never see half an index.
@@ -182,6 +201,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approxima
         for p in passages:
             f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
     (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2))
+    manifest = _verify_suggestions(tmp, manifest, catalogue, coverage, embedder)
     old = index_dir.with_name(index_dir.name + ".old")
     if index_dir.exists():
         keep = [x for x in index_dir.iterdir() if x.name == "README.md"]

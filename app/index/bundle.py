@@ -11,7 +11,8 @@ from app.corpus.passages import Passage
 from app.index.lexical import BankLexicalIndex, LexicalIndex
 from app.index.manifest import IndexNotReady, Manifest, check_index
 from app.topics.catalogue import TopicCatalogue, cached_catalogue
-from app.topics.classify import KindCues, TopicExamples
+from app.topics.classify import FollowUpCues, KindCues, TopicExamples
+from app.topics.suggest import Suggestions
 from app.topics.coverage import Coverage, read_coverage
 from app.translate.corpus import CorpusTranslator, authority_translations, load_entries
 
@@ -75,6 +76,8 @@ class IndexBundle:
         self.catalogue = catalogue
         self.translations: CorpusTranslator | None = None    # set by load(): the corpus's own translations
         self.kind_cues = KindCues(catalogue) if catalogue is not None else None
+        self.follow_up_cues = FollowUpCues(catalogue) if catalogue is not None else None
+        self.suggestions = Suggestions.load(index_dir, catalogue)   # verified when the index was built
         self.conflict_of: dict[str, dict] = {}
         for c in manifest.conflicts:
             for s in c["sides"]:

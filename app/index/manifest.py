@@ -40,6 +40,7 @@ class Manifest:
     coverage: dict = field(default_factory=dict)   # {"covered": {topic: sentences}, "not_covered": [topic, ...]}
     embedded: int = 0               # texts embedded by this build (the rest came from the embedding cache)
     translations: dict = field(default_factory=dict)   # language -> {units, translated, reviewed, stale, failing}
+    suggestions: int = 0            # suggested questions (language × topic) verified to get a cited answer
 
 
 def _rebuild_hint(corpus_dir: Path, index_dir: Path) -> str:

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import asdict, dataclass, field, fields
 
 from app.corpus.passages import Passage
+from app.topics.suggest import Suggestion
 
 
 class Status(str, enum.Enum):
@@ -28,12 +29,24 @@ STATUS_LABELS = {Status.ANSWERED: "answered", Status.SERVICE: "contact / service
 
 
 @dataclass(frozen=True)
+class Turn:
+    """An earlier question of the same conversation, as the widget keeps it in page memory (never stored here)."""
+    message: str
+    topic: str = ""            # the topic the answer to it was about (the response's `topic`)
+    follow_up: bool = False    # it was itself read as a follow-up (the response's `follow_up`)
+
+
+@dataclass(frozen=True)
 class Question:
     message: str
     language: str | None = None       # the resident's explicit choice; always wins
     site: str | None = None
     site_language: str | None = None  # the embedding site's default language
     previous_language: str | None = None  # the conversation's language so far
+    history: tuple[Turn, ...] = ()    # the conversation's earlier questions, oldest first (at most MAX_HISTORY)
+
+
+MAX_HISTORY = 3   # earlier questions a follow-up may lean on (the widget sends no more; the API refuses more)
 
 
 @dataclass
@@ -125,6 +138,7 @@ class Answer:
     related: list[Related] = field(default_factory=list)   # mentions the topic, does not answer it
     follow_up: bool = False       # the question was read with the previous one (a follow-up)
     gloss: str = ""               # for staff: the Swedish bank question nearest to a question in another language
+    suggestions: list[Suggestion] = field(default_factory=list)   # what to ask next (verified to be answered)
 
     def to_dict(self) -> dict:
         out = {}
@@ -132,7 +146,7 @@ class Answer:
             value = getattr(self, f.name)
             if isinstance(value, Status):
                 value = value.value
-            elif f.name in ("citations", "related"):
+            elif f.name in ("citations", "related", "suggestions"):
                 value = [c.to_dict() for c in value]
             elif f.name == "handoff":
                 value = asdict(value) if value else None

@@ -27,7 +27,7 @@ from app.topics.quote import quote_topic
 MAX_SENTENCES = 3
 SENTENCE_MARGIN = 0.025   # extra sentences must score within this of the best one
 RANK_PENALTY = 0.02       # per place in the passage ranking: quotes lean to the best-ranked passage
-BANK_LEAN = 0.0           # per point of bank cosine below the best passage's (scripts/eval_answer_rate.py, quoted phrase)
+BANK_LEAN = 0.5           # per point of bank cosine below the best passage's (scripts/eval_answer_rate.py, quoted phrase)
 GENERAL_KINDS = ("amount", "date_duration")   # kinds checked on the general route (app/topics/kinds.py)
 NEAR_TOPIC = 0.85         # a question this close to a resident topic's examples is about it, whatever else it is
 
@@ -60,8 +60,9 @@ def is_list_item(sentence: str) -> bool:
 
 
 def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candidate], threshold: Threshold,
-           max_words: int, bank_best: float = 1.0) -> Composition | None:
-    """The passages and sentences to quote, or None when nothing reaches the threshold."""
+           max_words: int, bank_best: float = 1.0, kind: str = "") -> Composition | None:
+    """The passages and sentences to quote, or None when nothing reaches the threshold. kind: only sentences
+    holding that kind of answer are considered (an amount question is never answered without a sum)."""
     if not cands or not threshold.passes(cands, bank_best):
         return None
     top = cands[: PASSAGES_CONSIDERED * 2]
@@ -82,7 +83,7 @@ def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candid
         vecs = bundle.sentence_vectors_of(bundle.by_id[p.id])
         sims = vecs @ qvec if len(vecs) else np.zeros(0)
         for j, sent in enumerate(p.sentences):
-            if not quotable(sent):
+            if not quotable(sent) or not holds(kind, sent):
                 continue
             overlap = len(q_terms & set(tokens(sent))) / (len(q_terms) or 1)
             scored.append((float(sims[j]) + 0.05 * overlap - RANK_PENALTY * rank + lean, rank, j))
@@ -104,7 +105,7 @@ def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candid
             continue   # a list item is quoted alone: never run into its neighbours in one quote
         picked.append((rank, j))
         words += n
-    used = sorted({rank for rank, _ in picked})
+    used = list(dict.fromkeys(rank for rank, _ in picked))   # the passage of the best-scoring sentence first
     quotes = {passages[rank].id: [passages[rank].sentences[j] for r, j in sorted(picked) if r == rank]
               for rank in used}
     cited = [passages[r] for r in used]
@@ -122,7 +123,7 @@ def select(bundle: IndexBundle, qvec: np.ndarray, query: str, cands: list[Candid
 
 
 def run(ctx: Context) -> None:
-    """Reads topic, candidates, query, bank_best; writes composition, or ends the answer (service / no_answer)."""
+    """Reads topic, candidates, read_query, read_text, bank_best; writes composition, or ends the answer (service / no_answer)."""
     r = ctx.resources
     match = ctx.topic
     topic = r.topics.topics.get(match.topic) if match and match.topic and r.topics else None
@@ -130,7 +131,7 @@ def run(ctx: Context) -> None:
         ctx.finish(Status.SERVICE)
         return
     if topic is not None:
-        found = quote_topic(r.bundle, r.bundle.coverage, topic.id, match.kind(topic.kind), ctx.query.dense)
+        found = quote_topic(r.bundle, r.bundle.coverage, topic.id, match.kind(topic.kind), ctx.read_query.dense)
         if found is None:
             ctx.not_covered = True
             ctx.finish(Status.NO_ANSWER, confidence=round(confidence(ctx.candidates), 4))
@@ -140,11 +141,11 @@ def run(ctx: Context) -> None:
         _, conflicts = _apply_conflicts(r.bundle, ctx.candidates[:PASSAGES_CONSIDERED * 2])
         ctx.composition = Composition(found.confidence, found.passages, found.quotes, conflicts, found.scores)
         return
-    comp = select(r.bundle, ctx.query.dense, ctx.text, ctx.candidates, r.threshold, r.max_words, ctx.bank_best)
     kind = match.kind("") if match else ""
     # Only an amount or a date has a form a sentence must show; "website" in a question about visitor numbers
     # does not make it a contact question (those go to the contact topic, answered from Källa's data).
-    ctx.composition = of_kind(comp, kind if kind in GENERAL_KINDS else "") if comp is not None else None
+    ctx.composition = select(r.bundle, ctx.read_query.dense, ctx.read_text, ctx.candidates, r.threshold, r.max_words,
+                             ctx.bank_best, kind if kind in GENERAL_KINDS else "")
     nearest = r.topics.topics.get(match.nearest) if match and match.nearest and r.topics else None
     if ctx.composition is not None and nearest is not None and match.score >= NEAR_TOPIC and \
             only_mentions(r.bundle, ctx.composition, nearest.id):
@@ -163,15 +164,3 @@ def only_mentions(bundle: IndexBundle, comp: Composition, topic: str) -> bool:
     mentions = {ref.hash for ref in bundle.coverage.mentions.get(topic, [])}
     quoted = [source_hash(s) for sents in comp.quotes.values() for s in sents]
     return bool(quoted) and all(h in mentions for h in quoted)
-
-
-def of_kind(comp: Composition, kind: str) -> Composition | None:
-    """Only the quoted sentences that hold the kind of answer asked for (all of them for kinds without a surface
-    form); None when none does: "how much" is never answered with a sentence without a sum."""
-    quotes = {pid: [s for s in sents if holds(kind, s)] for pid, sents in comp.quotes.items()}
-    passages = [p for p in comp.passages if quotes[p.id]]
-    if not passages:
-        return None
-    return Composition(comp.confidence, passages, {p.id: quotes[p.id] for p in passages},
-                       [c for c in comp.conflicts if c["prevailing"] in {p.id for p in passages}],
-                       {p.id: comp.scores[p.id] for p in passages})

@@ -17,7 +17,7 @@ from app.index.embedders import Embedder, QuestionVectors
 from app.pipeline.answer import Answer, Contact, Question, Status
 from app.pipeline.threshold import Threshold
 from app.topics.catalogue import TopicCatalogue
-from app.topics.classify import KindCues, TopicMatch, TopicScores
+from app.topics.classify import FollowUpCues, KindCues, TopicMatch, TopicScores
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Resources:
     default_language: str = "sv"       # KALLA_DEFAULT_LANGUAGE: when nothing else tells the resident's language
     topics: TopicCatalogue | None = None   # resident topics (corpus/topics); None = general questions only
     kind_cues: KindCues | None = None
+    follow_up_cues: FollowUpCues | None = None
 
 
 @dataclass
@@ -65,14 +66,20 @@ class Context:
     resources: Resources                                 # input
     contact_for: Callable[[str], Contact | None] | None = None   # input: the site's own contact, per language
     text: str = ""                                       # clean: the message after cleaning and redaction
+    previous: str = ""                                   # clean: the earlier question a follow-up may lean on
+    previous_topic: str = ""                             # clean: the topic its answer was about (from the widget)
+    context_text: str = ""                               # clean: previous + text ("" without a conversation)
     notices: list[str] = field(default_factory=list)     # clean, localise
     language: str = "sv"                                 # detect
     language_source: str = "default"                     # detect: chosen | detected | conversation | site | default
-    query: QuestionVectors | None = None                 # encode: the question's vectors (the only encoding)
+    query: QuestionVectors | None = None                 # encode: the question's vectors
+    context_query: QuestionVectors | None = None         # encode: context_text's vectors (None without one)
     bank: np.ndarray | None = None                       # understand: per passage, closest bank question's cosine
     bank_best: float = 1.0                               # understand: closest bank question of any passage
     topic_scores: TopicScores | None = None              # understand: per topic, closest example's cosine
     topic: TopicMatch | None = None                      # understand: the resident topic (or none) and answer kind
+    follow_up: bool = False                              # understand: read together with the previous question
+    own_scope: float = 0.0                               # understand: the message's own in-scope similarity (guard)
     gloss: str = ""                                      # understand: nearest Swedish bank question (for staff)
     guard_reason: str = ""                               # screen, guard
     handoff_reason: str = ""                             # guard: a personal or leading part to hand off
@@ -81,6 +88,15 @@ class Context:
     not_covered: bool = False                            # compose: a resident topic the texts do not answer
     composition: Composition | None = None               # compose (None: nothing answers)
     answer: Answer | None = None                         # a step that ends the answer early; localise (final)
+
+    @property
+    def read_text(self) -> str:
+        """The question as retrieval and quoting read it: a follow-up together with the question it leans on."""
+        return self.context_text if self.follow_up else self.text
+
+    @property
+    def read_query(self) -> QuestionVectors | None:
+        return self.context_query if self.follow_up else self.query
 
     @property
     def site_contact(self) -> Contact | None:

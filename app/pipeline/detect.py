@@ -143,7 +143,7 @@ def detect_language(text: str, site_language: str | None = None) -> tuple[str | 
 
 
 def run(ctx: Context) -> None:
-    """Reads question, text; writes language and language_source."""
+    """Reads question (choice, site, history), text; writes language and language_source."""
     q = ctx.question
     if normalise_code(q.language):
         ctx.language, ctx.language_source = fallback_language(chosen=q.language)
@@ -152,5 +152,8 @@ def run(ctx: Context) -> None:
     if lang:
         ctx.language, ctx.language_source = lang, "detected"
         return
-    ctx.language, ctx.language_source = fallback_language(previous=q.previous_language, site=q.site_language,
+    previous = q.previous_language
+    if not previous and q.history:   # "och barnen?" is too short to tell: the conversation's language tells
+        previous = next((lang for t in reversed(q.history) if (lang := detect_language(t.message)[0])), None)
+    ctx.language, ctx.language_source = fallback_language(previous=previous, site=q.site_language,
                                                           default=ctx.resources.default_language)

@@ -30,12 +30,19 @@ def crisis_text(language: str) -> str:
 
 
 def run(ctx: Context) -> None:
-    """Reads text, query, topic_scores, language; writes guard_reason and handoff_reason, or ends the answer."""
+    """Reads text, query, own_scope, follow_up, topic_scores, bank, language; writes guard_reason and handoff_reason,
+    or ends the answer."""
     classifier = ctx.resources.guard
     if classifier is None:
         return
-    in_scope = ctx.topic_scores.nearest_example if ctx.topic_scores else 0.0
-    verdict = classifier.classify(ctx.text, ctx.query.dense, in_scope)
+    # General questions in every language: the resident topics' examples, and the question bank (what the texts
+    # say). A question close to either is a general question, however it is phrased; a follow-up is also judged
+    # with the question it leans on, except for a crisis.
+    in_conversation = 0.0
+    if ctx.follow_up:
+        in_conversation = max(ctx.topic_scores.nearest_example if ctx.topic_scores else 0.0,
+                              ctx.bank_best if ctx.bank is not None else 0.0)
+    verdict = classifier.classify(ctx.text, ctx.query.dense, ctx.own_scope, in_conversation)
     if not verdict.category:
         return
     lang = ctx.language

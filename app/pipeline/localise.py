@@ -212,7 +212,7 @@ def related(ctx: Context, topic: str) -> list[Related]:
         if p is None or ref.index >= len(p.sentences):
             continue
         vec = bundle.sentence_vectors_of(bundle.by_id[p.id])[ref.index]
-        scored.append((float(vec @ ctx.query.dense), p, p.sentences[ref.index]))
+        scored.append((float(vec @ ctx.read_query.dense), p, p.sentences[ref.index]))
     scored.sort(key=lambda x: -x[0])
     return [Related(p, s) for _, p, s in scored[:RELATED_MAX]]
 

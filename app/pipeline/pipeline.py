@@ -1,9 +1,10 @@
 """The whole answer in one readable place: the steps in order, each timed, each `run(ctx)`.
 
-    clean → detect → screen → encode → understand → guard → retrieve → compose → localise
+    clean → detect → screen → encode → understand → guard → retrieve → compose → localise → suggest
 
 A step that ends the answer (rejected, crisis, out of scope, nothing to quote) calls ctx.finish(); the
-steps after it are skipped, except localise, which renders every answer in the resident's language.
+steps after it are skipped, except localise, which renders every answer in the resident's language, and
+suggest, which offers what to ask next.
 """
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from dataclasses import dataclass
 
 from app.index.bundle import IndexBundle
 from app.index.embedders import Embedder
-from app.pipeline import clean, compose, detect, encode, guard, localise, retrieve, screen, understand
+from app.pipeline import clean, compose, detect, encode, guard, localise, retrieve, screen, suggest, understand
 from app.pipeline.answer import Answer, Contact, Question
 from app.pipeline.context import Context, Resources
 from app.pipeline.threshold import default_threshold
 
 STEPS = (("clean", clean.run), ("detect", detect.run), ("screen", screen.run), ("encode", encode.run),
          ("understand", understand.run), ("guard", guard.run), ("retrieve", retrieve.run), ("compose", compose.run))
-FINAL_STEP = ("localise", localise.run)
+FINAL_STEPS = (("localise", localise.run), ("suggest", suggest.run))   # run for every answer
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Pipeline:
                          threshold=default_threshold(bundle.manifest.embedder_id, self.threshold),
                          retrieve_k=self.retrieve_k, max_words=self.max_words, hours=self.hours, guard=self.guard,
                          glossary=self.glossary, translator=self.translator, default_language=self.default_language,
-                         topics=bundle.catalogue, kind_cues=bundle.kind_cues,
+                         topics=bundle.catalogue, kind_cues=bundle.kind_cues, follow_up_cues=bundle.follow_up_cues,
                          corpus_translations=self.corpus_translations)
 
     def answer(self, question: Question, site_contact: Contact | Callable[[str], Contact | None] | None = None) -> Answer:
@@ -58,16 +59,17 @@ class Pipeline:
             t0 = time.perf_counter()
             run(ctx)
             timings[name] = round((time.perf_counter() - t0) * 1000, 2)
-        name, run = FINAL_STEP
-        t0 = time.perf_counter()
-        run(ctx)
-        timings[name] = round((time.perf_counter() - t0) * 1000, 2)
+        for name, run in FINAL_STEPS:
+            t0 = time.perf_counter()
+            run(ctx)
+            timings[name] = round((time.perf_counter() - t0) * 1000, 2)
         result = ctx.answer
         result.timings_ms = timings
         result.index_version = resources.bundle.manifest.version
         result.question = ctx.text
         result.language_source = ctx.language_source
         result.gloss = ctx.gloss
+        result.follow_up = ctx.follow_up
         if "personal_data_removed" in ctx.notices and "personal_data_removed" not in result.notices:
             result.notices.append("personal_data_removed")
         return result

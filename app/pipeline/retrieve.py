@@ -168,7 +168,7 @@ def search(bundle: IndexBundle, text: str, language: str, vectors: QuestionVecto
 
 
 def run(ctx: Context) -> None:
-    """Reads text, language, query, bank; writes candidates, expanded_terms."""
+    """Reads read_text, read_query (a follow-up: with the previous question), language, bank; writes candidates, expanded_terms."""
     r = ctx.resources
-    result = search(r.bundle, ctx.text, ctx.language, ctx.query, r.retrieve_k, r.glossary, ctx.bank)
+    result = search(r.bundle, ctx.read_text, ctx.language, ctx.read_query, r.retrieve_k, r.glossary, ctx.bank)
     ctx.candidates, ctx.expanded_terms = result.candidates, result.expanded_terms

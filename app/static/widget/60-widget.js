@@ -18,6 +18,9 @@ class KallaWidget {
     this.languages = [];
     this.cache = {};
     this.items = [];               // the conversation: {kind: "q", text} | {kind: "a", data, feedback} | {kind: "e", key}
+    // The last few questions, in page memory only (stored only with "remember"), sent with the next question so
+    // that "and for the children?" is read with what came before.
+    this.history = [];
     this.keep = false;
     this.busy = false;
     this.unavailable = false;
@@ -28,6 +31,7 @@ class KallaWidget {
       api: this.api,
       changed: () => this.save(),
       reveal: (el, atStart) => this.reveal(el, atStart),
+      ask: (question) => this.ask(question),
       speechButtons: [],
     };
     Object.defineProperty(this.ui, "lang", { get: () => this.lang });
@@ -54,6 +58,7 @@ class KallaWidget {
       this.keep = true;
       this.keepBox.checked = true;
       this.items = saved.items.filter((i) => i && (i.kind === "q" || i.kind === "a"));
+      this.history = historyOf(this.items);
       if (saved.choice && (saved.choice === "auto" || this.languages.some((l) => l.code === saved.choice))) {
         this.choice = saved.choice;
       }
@@ -93,6 +98,7 @@ class KallaWidget {
     this.langLabel = h("span", null, t("widget_language_label"));
     this.langSelect = h("select", { id: ids.lang, onchange: () => this.choose(this.langSelect.value) });
     this.leaveBtn = h("button", { type: "button", class: "leave", onclick: () => this.leave() }, t("widget_leave_quickly"));
+    this.newBtn = h("button", { type: "button", class: "small newconv", onclick: () => this.restart() }, t("widget_new_conversation"));
     this.log = h("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-labelledby": ids.title });
     this.input = h("textarea", { id: ids.input, rows: "1", maxlength: String(this.maxChars), placeholder: t("widget_input_placeholder"),
       autocomplete: "off", spellcheck: "true" });
@@ -103,7 +109,8 @@ class KallaWidget {
     this.keepLabel = h("span", null, t("widget_remember"));
     this.panel = h("div", { class: "panel", id: ids.panel, role: "dialog", "aria-labelledby": ids.title, hidden: true },
       h("div", { class: "head" }, svgIcon(ICONS.chat), this.titleEl, this.closeBtn),
-      h("div", { class: "bar" }, h("label", { for: ids.lang }, this.langLabel, this.langSelect), this.leaveBtn),
+      h("div", { class: "bar" }, h("label", { for: ids.lang }, this.langLabel, this.langSelect),
+        h("div", { class: "actions" }, this.newBtn, this.leaveBtn)),
       this.log, this.form,
       h("div", { class: "foot" }, h("label", { for: ids.keep }, this.keepBox, this.keepLabel)));
     this.form.addEventListener("submit", (ev) => { ev.preventDefault(); this.ask(this.input.value); });
@@ -145,6 +152,7 @@ class KallaWidget {
     this.closeBtn.setAttribute("aria-label", t("widget_close"));
     this.langLabel.textContent = t("widget_language_label");
     this.leaveBtn.textContent = t("widget_leave_quickly");
+    this.newBtn.textContent = t("widget_new_conversation");
     this.inputLabel.textContent = t("widget_input_label");
     this.input.setAttribute("placeholder", t("widget_input_placeholder"));
     this.sendBtn.textContent = t("widget_send");
@@ -179,13 +187,18 @@ class KallaWidget {
     this.log.replaceChildren(this.unavailable ? renderNote(this.ui, "widget_unavailable", "error")
       : h("div", { class: "msg welcome" }, h("p", null, this.ui.t("widget_welcome")),
         h("p", { class: "fine" }, this.ui.t("disclaimer"))));
-    for (const item of this.items) this.log.append(this.renderItem(item));
+    if (!this.unavailable && !this.items.length) {
+      const start = suggestBlock(this.ui, (this.cache[this.lang] || {}).suggestions, "suggestions_start");
+      if (start) this.log.append(start);
+    }
+    const last = this.items.length - 1;
+    this.items.forEach((item, i) => this.log.append(this.renderItem(item, i === last)));
     setTimeout(() => this.log.setAttribute("aria-live", "polite"), 50);
   }
 
-  renderItem(item) {
+  renderItem(item, latest) {
     if (item.kind === "q") return renderQuestion(this.ui, item.text);
-    if (item.kind === "a") return renderAnswer(this.ui, item);
+    if (item.kind === "a") return renderAnswer(this.ui, item, !!latest);
     return renderNote(this.ui, item.key, "error");
   }
 
@@ -223,6 +236,7 @@ class KallaWidget {
     if (!text || this.busy) return;
     if (this.unavailable) { this.log.append(renderNote(this.ui, "widget_unavailable", "error")); return; }
     this.busy = true;
+    this.log.querySelectorAll(".suggest").forEach((el) => el.remove());   // what to ask next belongs to the last answer
     this.items.push({ kind: "q", text });
     this.log.append(this.renderItem(this.items[this.items.length - 1]));
     this.input.value = "";
@@ -232,8 +246,9 @@ class KallaWidget {
     this.reveal(loading, false);
     let item;
     try {
-      const data = await this.api.chat(text, this.choice === "auto" ? null : this.choice);
+      const data = await this.api.chat(text, this.choice === "auto" ? null : this.choice, this.history);
       item = data && typeof data === "object" && typeof data.answer === "string" ? { kind: "a", data } : { kind: "e", key: "error_generic" };
+      if (item.kind === "a") this.history = remembered(this.history, text, data, this.maxChars);
     } catch (err) {
       if (err.status === 403) console.error("[Källa] " + err.message);
       item = { kind: "e", key: errorKey(err) };
@@ -244,7 +259,7 @@ class KallaWidget {
     const follow = item.kind === "a" && this.choice === "auto" && item.data.language !== this.lang &&
       this.languages.some((l) => l.code === item.data.language);
     // Asked in Arabic with "Automatic": the panel turns Arabic (and re-draws the log, new answer included).
-    if (!(follow && (await this.setLanguage(item.data.language)))) this.log.append(this.renderItem(item));
+    if (!(follow && (await this.setLanguage(item.data.language)))) this.log.append(this.renderItem(item, true));
     this.save();
     this.busy = false;
     const last = this.log.lastElementChild;
@@ -279,16 +294,49 @@ class KallaWidget {
       items: this.items.filter((i) => i.kind !== "e") });
   }
 
+  /* New conversation: earlier questions are no longer sent or shown (a remembered conversation is emptied too). */
+  restart() {
+    if (this.busy) return;
+    stopSpeaking();
+    this.items = [];
+    this.history = [];
+    this.save();
+    this.renderLog();
+    this.log.append(h("p", { class: "msg info", role: "status" }, this.ui.t("widget_new_conversation_done")));
+    this.input.value = "";
+    this.input.focus();
+  }
+
   /* Leave quickly: forget everything, stop speaking, and replace this page in the history. */
   leave() {
     stopSpeaking();
     forget(this.site);
     this.keep = false;
     this.items = [];
+    this.history = [];
     this.input.value = "";
     this.log.replaceChildren();
     window.location.replace(this.leaveUrl);
   }
+}
+
+const HISTORY_MAX = 3;   // the API takes at most this many earlier questions
+
+/* The history after a question got its answer: the question, the answer's topic and whether it was a follow-up. */
+function remembered(history, text, data, maxChars) {
+  const turn = { message: String(text).slice(0, maxChars || 1000), topic: String(data.topic || "").slice(0, 64),
+    follow_up: !!data.follow_up };
+  return history.concat([turn]).slice(-HISTORY_MAX);
+}
+
+/* A remembered conversation's history, rebuilt from its questions and answers. */
+function historyOf(items) {
+  let history = [];
+  items.forEach((item, i) => {
+    const next = items[i + 1];
+    if (item.kind === "q" && next && next.kind === "a" && next.data) history = remembered(history, item.text, next.data);
+  });
+  return history;
 }
 
 function kallaBoot() {
