@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 
 from app.corpus.cleaning import CleaningSpec, clean
-from app.corpus.document import Document, render_document
+from app.corpus.document import OPTIONAL, Document, render_document
 from app.corpus.ocr_repair import Change, OcrRepairer
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,6 @@ def build_document(raw_text: str, meta: dict, spec: CleaningSpec | None = None, 
         id=meta["id"], title=meta["title"], authority=meta["authority"], url=meta.get("url", "") or "",
         language=meta["language"], published=str(meta["published"]), status=meta["status"],
         provenance=meta["provenance"], body=body, precedence=int(meta.get("precedence", 0) or 0),
-        translation_of=meta.get("translation_of", "") or "",
+        **{k: str(meta.get(k) or "") for k in OPTIONAL},
     )
     return doc, body_raw, changes

@@ -40,8 +40,8 @@ def corpus(request: Request, db: DbDep, staff: StaffDep) -> Response:
     rows = []
     for doc_id in sorted(set(indexed) | set(folder)):
         p, d = indexed.get(doc_id), folder.get(doc_id)
-        meta = d.meta() if d else {k: getattr(p, k) for k in ("title", "authority", "url", "language", "published",
-                                                              "status", "precedence")}
+        meta = d.meta() if d else {k: getattr(p, k) for k in ("title", "authority", "url", "reference", "language",
+                                                              "published", "status", "precedence")}
         rows.append({"id": doc_id, **meta, "passages": counts[doc_id], "provenance": d.provenance if d else "",
                      "state": "indexed" if p and d else ("not yet indexed" if d else "removed from the folder")})
     audit(db, "view_corpus", user_id=staff.id, actor=staff.email)

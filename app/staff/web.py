@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.config import DEV_SESSION_SECRET
+from app.corpus.document import is_home_page
 from app.staff import routes_auth, routes_corpus, routes_review, routes_stats, routes_translations
 from app.staff.auth import StaffAuth
 from app.staff.formatting import language_name, notice, pct, text_direction, when
@@ -64,7 +65,8 @@ class StaffSecurityHeaders:
 
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters.update(when=when, pct=pct, language_name=language_name, direction=text_direction)
+templates.env.filters.update(when=when, pct=pct, language_name=language_name, direction=text_direction,
+                             home_page=is_home_page)
 templates.env.globals.update(notice=notice, PREFIX=PREFIX)
 
 

@@ -59,3 +59,17 @@ def test_footnotes_are_passages_of_their_own_and_never_cited(corpus_dir, bundle,
                     "Vad är Infab?"):
         answer = pipeline.answer(Question(message, language="sv"))
         assert not {c.passage_id for c in answer.citations} & footnote_ids, (message, answer.citations)
+
+
+def test_every_document_links_to_itself_or_says_where_it_comes_from(corpus_dir, bundle):
+    """Issue 17: 'Öppna originalsidan' once led to an authority's home page where the quote cannot be found."""
+    from app.corpus.document import is_home_page
+
+    for doc in load_corpus(corpus_dir):
+        assert not is_home_page(doc.url), f"{doc.id}: {doc.url} is a home page, not the document"
+        assert doc.url or doc.reference, f"{doc.id}: neither an address nor a reference"
+    mv = next(p for p in bundle.passages if p.document_id == "migrationsverket-2025-informationsinsatser")
+    assert mv.url == "" and "Adm483" in mv.reference and "2025-09-30" in mv.reference
+    assert mv.public()["reference"] == mv.reference
+    assert is_home_page("https://www.migrationsverket.se") and is_home_page("https://polisen.se/")
+    assert not is_home_page("https://www.migrationsverket.se/Privatpersoner/Atervandring.html")
