@@ -27,6 +27,7 @@ CONTENT_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "applicat
 RTL_LANGUAGES = ("ar", "fa", "prs", "ckb", "ps", "ur", "he")
 _CONSENT = re.compile(r"cookie|consent|gdpr|kakor|samtycke", re.I)
 _EMPHASIS = re.compile(r"\*\*([^*\n]+)\*\*|(?<![\w*])\*([^*\n]+)\*(?![\w*])")
+_JOINERS = {"\u200c": "\u27e6ZWNJ\u27e7", "\u200d": "\u27e6ZWJ\u27e7"}   # printable stand-ins trafilatura keeps
 _DOCX_HEADING = re.compile(r"^(?:Heading|Rubrik)\s*(\d)$", re.I)
 
 
@@ -132,7 +133,9 @@ def _html(data: bytes) -> Extracted:
         marks = f"{el.get('id', '')} {el.get('class', '')} {el.get('aria-label', '')}"
         if el.get("role") in ("dialog", "alertdialog") or _CONSENT.search(marks):
             el.drop_tree()                             # cookie banners and consent dialogs, wherever they sit
-    html = lxml.html.tostring(tree, encoding="unicode")
+    # trafilatura strips zero-width (non-)joiners, which Persian and Sorani spelling needs (می‌دهد, not میدهد):
+    # they cross it as printable stand-ins.
+    html = _swap(lxml.html.tostring(tree, encoding="unicode"), _JOINERS)
     text = trafilatura.extract(html, output_format="markdown", include_comments=False, include_tables=True,
                                favor_precision=True)
     if not text:
@@ -143,7 +146,8 @@ def _html(data: bytes) -> Extracted:
     if m:
         title = m.group(1).strip()                     # the page's H1 says it better than <title> and its site name
     published = _date(meta.date if meta else "")
-    text = _EMPHASIS.sub(lambda x: x.group(1) or x.group(2), text)
+    back = {v: k for k, v in _JOINERS.items()}
+    text, title = _swap(_EMPHASIS.sub(lambda x: x.group(1) or x.group(2), text), back), _swap(title, back)
     return Extracted(text, "html", title, language.split("_")[0], published)
 
 
@@ -228,6 +232,12 @@ def _text(data: bytes) -> Extracted:
         except UnicodeDecodeError:
             continue
     raise ExtractError("the text file is neither UTF-8 nor Windows-1252")
+
+
+def _swap(text: str, pairs: dict[str, str]) -> str:
+    for old, new in pairs.items():
+        text = text.replace(old, new)
+    return text
 
 
 def _date(value: str) -> str:
