@@ -13,7 +13,7 @@ from app.corpus.extract import ExtractError
 from app.sources.check import FLAGGED, check_sources, draft_from_check, source_rows
 from app.sources.drafts import DraftMeta, create_draft, draft_passages, read_address, read_upload
 from app.sources.fetch import FetchError
-from app.sources.preview import topic_impact
+from app.sources.preview import logged_questions, topic_impact
 from app.sources.publish import NotPublishable, problems, publish, reject
 from app.store.db import make_engine, migrate, session_factory
 from app.store.source_models import SourceCheck, SourceDraft
@@ -126,10 +126,12 @@ def _show_draft(settings, Session, key: str) -> int:
         pv = draft.preview or {}
         if draft.preview_state == "ready":
             print(f"  answers it would change: {len(pv.get('changed', []))} of {pv.get('asked', 0)} questions")
+            asked = logged_questions(db, pv)
             for ch in pv.get("changed", [])[:20]:
+                question = ch.get("question") or asked.get(ch.get("answer_id", ""), "(deleted by retention)")
                 before = ", ".join(c["document_id"] for c in ch["before"]["citations"]) or ch["before"]["status"]
                 after = ", ".join(c["document_id"] for c in ch["after"]["citations"]) or ch["after"]["status"]
-                print(f"    [{ch['language']}] {ch['question']}\n      today: {before}\n      draft: {after}")
+                print(f"    [{ch['language']}] {question}\n      today: {before}\n      draft: {after}")
         else:
             print(f"  preview: {draft.preview_state} {pv.get('error', '')}")
     return 0

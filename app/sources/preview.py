@@ -3,8 +3,9 @@ would change, found by asking the same questions of the live index and of a draf
 
 The draft index is a temporary corpus folder (links to every live file, the draft written beside them, the
 document it replaces marked superseded) built with the embedding cache, so only the draft's own texts are
-embedded. Questions: recent residents' questions from the answer log (already redacted) and, for each topic
-the draft touches, the topic's own example questions in Swedish, English and the draft's language.
+embedded. Questions: recent residents' questions from the answer log (already redacted; the preview keeps only their
+answers' ids) and, for each topic the draft touches, its example questions in Swedish, English and the draft's
+language.
 """
 from __future__ import annotations
 
@@ -62,24 +63,24 @@ def topic_impact(passages: list[Passage], bundle: IndexBundle | None) -> list[To
 
 
 def questions_to_ask(db: Session | None, bundle: IndexBundle | None, impact: list[TopicImpact],
-                     language: str) -> list[tuple[str, str, str]]:
-    """(question, language, where it comes from), without repeats."""
-    out: dict[tuple[str, str], str] = {}
+                     language: str) -> list[tuple[str, str, str, str]]:
+    """(question, language, where it comes from, the logged answer's id or ""), without repeats."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
     if db is not None:
         since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30)
-        rows = db.execute(select(AnswerRecord.question, AnswerRecord.language)
+        rows = db.execute(select(AnswerRecord.id, AnswerRecord.question, AnswerRecord.language)
                           .where(AnswerRecord.created_at >= since, AnswerRecord.status.in_(("answered", "no_answer")))
                           .order_by(AnswerRecord.created_at.desc()).limit(LOGGED_QUESTIONS * 4)).all()
-        for question, lang in rows:
-            if question and len({k for k, v in out.items() if v == "logged"}) < LOGGED_QUESTIONS:
-                out.setdefault((question, lang), "logged")
+        for answer_id, question, lang in rows:
+            if question and len(out) < LOGGED_QUESTIONS:
+                out.setdefault((question, lang), ("logged", answer_id))
     catalogue = bundle.catalogue if bundle is not None else None
     if catalogue is not None:
         for t in impact:
             for lang in dict.fromkeys(("sv", "en", language)):
                 for e in [e for e in catalogue.examples if e.topic == t.topic and e.language == lang][:EXAMPLES_PER_LANGUAGE]:
-                    out.setdefault((e.text, e.language), f"example: {t.name}")
-    return [(q, lang, src) for (q, lang), src in out.items()][:MAX_QUESTIONS]
+                    out.setdefault((e.text, e.language), (f"example: {t.name}", ""))
+    return [(q, lang, src, answer_id) for (q, lang), (src, answer_id) in out.items()][:MAX_QUESTIONS]
 
 
 def draft_corpus(live_corpus: Path, root: Path, draft: Document) -> Path:
@@ -108,19 +109,24 @@ def _summary(a: Answer) -> dict:
          "quote": c.quote[:240]} for c in a.citations]}
 
 
-def answer_changes(before, after, questions: list[tuple[str, str, str]]) -> dict:
-    """Ask each question of both pipelines; an answer changed when its status or its cited passages differ."""
+def answer_changes(before, after, questions: list[tuple[str, str, str, str]]) -> dict:
+    """Ask each question of both pipelines; an answer changed when its status or its cited passages differ.
+
+    A resident's question is kept only as its answer's id: the text stays in the answer log, where retention
+    deletes it; a topic example is kept as written."""
     changed = []
-    for text, lang, source in questions:
+    for text, lang, source, answer_id in questions:
         old, new = before.answer(Question(text, language=lang)), after.answer(Question(text, language=lang))
         if old.status != new.status or [c.passage_id for c in old.citations] != [c.passage_id for c in new.citations]:
-            changed.append({"question": text, "language": lang, "source": source, "before": _summary(old),
+            asked = {"answer_id": answer_id} if answer_id else {"question": text}
+            changed.append({**asked, "language": lang, "source": source, "before": _summary(old),
                             "after": _summary(new)})
     return {"asked": len(questions), "logged": sum(1 for q in questions if q[2] == "logged"), "changed": changed,
             "computed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
 
 
-def preview_answers(live_pipeline, embedder, settings, draft: Document, questions: list[tuple[str, str, str]]) -> dict:
+def preview_answers(live_pipeline, embedder, settings, draft: Document,
+                    questions: list[tuple[str, str, str, str]]) -> dict:
     """Build the draft index beside the live one, ask the questions of both, remove the draft index."""
     index_parent = Path(settings.index_dir).resolve().parent
     index_parent.mkdir(parents=True, exist_ok=True)
@@ -137,3 +143,11 @@ def preview_answers(live_pipeline, embedder, settings, draft: Document, question
         return result
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def logged_questions(db: Session, preview: dict) -> dict[str, str]:
+    """answer id -> the resident's (redacted) question, for the changed answers of a preview still in the log."""
+    ids = [c["answer_id"] for c in (preview or {}).get("changed", []) if c.get("answer_id")]
+    if not ids:
+        return {}
+    return dict(db.execute(select(AnswerRecord.id, AnswerRecord.question).where(AnswerRecord.id.in_(ids))).all())

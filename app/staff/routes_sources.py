@@ -15,7 +15,7 @@ from app.sources.check import FLAGGED, draft_from_check, source_rows
 from app.sources.drafts import (DraftMeta, create_draft, draft_passages, meta_of, read_address, read_upload,
                                 update_meta)
 from app.sources.fetch import FetchError
-from app.sources.preview import topic_impact
+from app.sources.preview import logged_questions, topic_impact
 from app.sources.publish import NotPublishable, problems, publish, reject
 from app.staff.audit import audit
 from app.staff.deps import AdminDep, DbDep, FormDep, StaffDep, console, guard
@@ -106,6 +106,7 @@ def draft_page(draft_id: str, request: Request, db: DbDep, staff: StaffDep) -> R
     return c.render(request, "draft.html", {
         "staff": staff, "draft": draft, "meta": meta_of(draft), "passages": passages,
         "impact": topic_impact(passages, bundle), "problems": problems(db, draft, c.settings.corpus_dir),
+        "asked": logged_questions(db, draft.preview),
         "languages": sorted(LANGUAGES), "documents": _documents(c), "rebuild": c.rebuilder.status,
         "message": request.query_params.get("message", "")})
 

@@ -114,6 +114,9 @@ def test_a_page_added_by_address_is_drafted_approved_answered_from_then_flagged_
     start = last_event(app)
     files_before = sorted(p.name for p in corpus.glob("*.md"))
 
+    logged = ask(app)                                  # a resident asked before the page was added
+    assert logged["status"] == "no_answer" and not logged["citations"]
+
     # 1. Added by its address: a draft, with its passages and the topics it would answer; nothing served yet.
     r = admin.post("/staff/corpus/drafts", data={"address": url, "authority": "Testköpings kommun",
                                                   "published": "2026-11-02", "language": ""})
@@ -130,8 +133,12 @@ def test_a_page_added_by_address_is_drafted_approved_answered_from_then_flagged_
         draft = db.scalars(select(SourceDraft).order_by(SourceDraft.created_at.desc())).first()
         assert draft.preview_state == "ready" and draft.preview["asked"] > 0
         assert draft.meta["url"] == url and draft.meta["language"] == "sv"
-        changed_q = [c["question"] for c in draft.preview["changed"]]
-    assert changed_q, "adding a page about the amount changes some topic example's answer"
+        changed = draft.preview["changed"]
+    assert any("question" in c for c in changed), "adding a page about the amount changes topic examples' answers"
+    mine = [c for c in changed if c.get("answer_id") == logged["id"]]
+    assert mine and "question" not in mine[0], "a resident's question is kept only in the answer log"
+    assert mine[0]["before"]["status"] == "no_answer" and mine[0]["after"]["status"] == "answered"
+    assert f'<a href="/staff/answers/{logged["id"]}">{QUESTION}</a>' in page
     assert sorted(p.name for p in corpus.glob("*.md")) == files_before
     before = ask(app)
     assert all(c["url"] != url for c in before["citations"]), "an unapproved draft reached a resident"
