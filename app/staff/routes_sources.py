@@ -3,7 +3,7 @@ corpus; check published sources at their addresses and turn a changed one into a
 Administrators act; every staff member may look. Every step is audited."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
@@ -62,7 +62,7 @@ def add_form(request: Request, staff: AdminDep) -> Response:
 
 
 @router.post(UPLOAD_PATH.removeprefix("/staff"))
-def add(request: Request, db: DbDep, staff: AdminDep, form: FormDep) -> Response:
+def add(request: Request, db: DbDep, staff: AdminDep, form: FormDep, background: BackgroundTasks) -> Response:
     c = console(request)
     meta, address = _meta_from(form), str(form.get("address") or "").strip()
     upload = form.get("file")
@@ -81,8 +81,7 @@ def add(request: Request, db: DbDep, staff: AdminDep, form: FormDep) -> Response
               detail={"reason": str(exc)[:300]})
         return _form_page(request, c, staff, meta, f"Nothing was added: {exc}.", 422, address)
     draft = create_draft(db, source, meta, {d.id for d in _documents(c)}, actor=staff.email, user_id=staff.id)
-    db.flush()
-    c.sources.preview(draft.id, staff.email)
+    background.add_task(c.sources.preview, draft.id, staff.email)   # after the commit: the worker reads it
     return RedirectResponse(f"/staff/corpus/drafts/{draft.id}", status_code=303)
 
 
@@ -112,7 +111,8 @@ def draft_page(draft_id: str, request: Request, db: DbDep, staff: StaffDep) -> R
 
 
 @router.post("/corpus/drafts/{draft_id}/meta")
-def edit(draft_id: str, request: Request, db: DbDep, staff: AdminDep, form: FormDep) -> Response:
+def edit(draft_id: str, request: Request, db: DbDep, staff: AdminDep, form: FormDep,
+         background: BackgroundTasks) -> Response:
     c = console(request)
     draft, missing = _draft_or_404(request, db, staff, draft_id)
     if missing:
@@ -120,20 +120,18 @@ def edit(draft_id: str, request: Request, db: DbDep, staff: AdminDep, form: Form
     if draft.state != "draft":
         return RedirectResponse(f"/staff/corpus/drafts/{draft.id}", status_code=303)
     update_meta(db, draft, _meta_from(form), actor=staff.email, user_id=staff.id)
-    db.flush()
-    c.sources.preview(draft.id, staff.email)
+    background.add_task(c.sources.preview, draft.id, staff.email)   # after the commit: the worker reads it
     return RedirectResponse(f"/staff/corpus/drafts/{draft.id}?message=saved#meta", status_code=303)
 
 
 @router.post("/corpus/drafts/{draft_id}/preview")
-def recompute(draft_id: str, request: Request, db: DbDep, staff: AdminDep) -> Response:
+def recompute(draft_id: str, request: Request, db: DbDep, staff: AdminDep, background: BackgroundTasks) -> Response:
     draft, missing = _draft_or_404(request, db, staff, draft_id)
     if missing:
         return missing
     draft.preview_state = "pending"
     audit(db, "source_preview_requested", user_id=staff.id, actor=staff.email, target=draft.id)
-    db.flush()
-    console(request).sources.preview(draft.id, staff.email)
+    background.add_task(console(request).sources.preview, draft.id, staff.email)
     return RedirectResponse(f"/staff/corpus/drafts/{draft.id}#changes", status_code=303)
 
 
@@ -167,9 +165,9 @@ def reject_draft(draft_id: str, request: Request, db: DbDep, staff: AdminDep, fo
 
 
 @router.post("/corpus/sources/check")
-def check_now(request: Request, db: DbDep, staff: AdminDep) -> Response:
+def check_now(request: Request, db: DbDep, staff: AdminDep, background: BackgroundTasks) -> Response:
     audit(db, "sources_check_requested", user_id=staff.id, actor=staff.email)
-    console(request).sources.check(staff.email, staff.id)
+    background.add_task(console(request).sources.check, staff.email, staff.id)
     return RedirectResponse("/staff/corpus?checking=1#sources", status_code=303)
 
 
@@ -188,7 +186,7 @@ def check_page(check_id: int, request: Request, db: DbDep, staff: StaffDep) -> R
 
 
 @router.post("/corpus/checks/{check_id}/draft")
-def new_version(check_id: int, request: Request, db: DbDep, staff: AdminDep) -> Response:
+def new_version(check_id: int, request: Request, db: DbDep, staff: AdminDep, background: BackgroundTasks) -> Response:
     c = console(request)
     check = db.get(SourceCheck, check_id)
     open_ = db.scalars(select(SourceDraft).where(SourceDraft.check_id == check_id, SourceDraft.state == "draft")).first() \
@@ -201,6 +199,5 @@ def new_version(check_id: int, request: Request, db: DbDep, staff: AdminDep) -> 
         draft = draft_from_check(db, check, c.settings.corpus_dir, actor=staff.email, user_id=staff.id)
     except ValueError as exc:
         return c.render(request, "message.html", {"staff": staff, "title": "No draft made", "message": str(exc)}, 422)
-    db.flush()
-    c.sources.preview(draft.id, staff.email)
+    background.add_task(c.sources.preview, draft.id, staff.email)   # after the commit: the worker reads it
     return RedirectResponse(f"/staff/corpus/drafts/{draft.id}", status_code=303)

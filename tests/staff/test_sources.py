@@ -18,7 +18,7 @@ from app.store.staff_models import AuditEvent
 from tests.staff.conftest import ADMIN, REVIEWER
 from tests.staff.support import BASE, StaffClient, ensure_user
 from tests.staff.test_corpus_rebuild import DOCS
-from tests.support.source_files import pdf, web_page
+from tests.support.source_files import docx_file, pdf, web_page
 from tests.support.source_server import SourceSite
 
 pytestmark = pytest.mark.integration
@@ -224,6 +224,25 @@ def test_a_vanished_page_is_flagged_and_a_reviewer_cannot_add_or_approve(app_wit
     assert check.outcome == "vanished" and check.http_status == 404
     assert "testkoping-tillfallig (vanished)" in admin.get("/staff/corpus").text
     assert "no longer serves the text" in admin.get(f"/staff/corpus/checks/{check.id}").text
+
+
+def test_a_word_file_larger_than_the_api_body_limit_can_be_uploaded(app_with_topics):
+    app, admin, _ = app_with_topics
+    data = docx_file("Vägledning om återvandring i Testköping", [
+        ("title", "Vägledning om återvandring i Testköping"), ("heading1", "Så ansöker du"),
+        ("text", "Du ansöker om återvandringsbidraget hos Migrationsverket. Medborgarcentret hjälper dig."),
+        ("bullet", "Boka en tid hos medborgarcentret."), ("bullet", "Ta med ditt pass till besöket.")])
+    limit = app.state.kalla.settings.max_body_bytes
+    assert len(data) > limit, "the file must be larger than what /api accepts"
+    r = admin.post("/staff/corpus/drafts", data={"authority": "Testköpings kommun", "published": "2026-08-01",
+                                                 "reference": "Testköpings kommun, vägledning, 2026-08-01"},
+                   files={"file": ("vagledning.docx", data, "application/octet-stream")})
+    assert r.status_code == 303, r.text
+    page = admin.get(r.headers["location"]).text
+    assert "Så ansöker du" in page and "Ta med ditt pass till besöket." in page and "(DOCX)" in page
+    big = admin.post(r.headers["location"] + "/meta", data={"provenance": "x" * (limit + 1)})
+    assert big.status_code == 413, "only the upload route takes large bodies"
+    settle(app)
 
 
 def test_uploads_bad_files_and_home_pages_are_refused_with_reasons(app_with_topics, site):
