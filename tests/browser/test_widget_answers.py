@@ -14,7 +14,7 @@ from tests.browser.widget import W, answers, ask, choose_language, launcher, ope
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
-def test_swedish_question_gets_an_answer_with_an_expandable_citation(kalla, page):
+def test_swedish_question_gets_an_answer_with_an_expandable_citation(kalla, page, screenshots):
     page.goto(kalla.url + "/demo")
     expect(launcher(page)).to_have_text("Frågor om återvandring")
     expect(launcher(page)).to_have_attribute("aria-expanded", "false")
@@ -47,6 +47,8 @@ def test_swedish_question_gets_an_answer_with_an_expandable_citation(kalla, page
     expect(source.locator(".where .reference")).to_contain_text(re.compile(r"Texten kommer från: .+\d{4}-\d{2}-\d{2}"))
     expect(source.locator(".where .no-address")).to_have_text("Källa har ingen webbadress till den här texten.")
     expect(source.locator("a.open")).to_have_count(0)
+    source.locator(".where").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "widget-sv-source-reference.png"))
 
 
 def test_arabic_chosen_from_the_endonym_list_turns_the_panel_right_to_left(kalla, page):
