@@ -1,11 +1,12 @@
 """Operator commands: python -m app.cli retention | migrate | staff (add, list, disable, password) |
-translations export."""
+translations export | sources (add, list, show, approve, reject, check, renew)."""
 from __future__ import annotations
 
 import argparse
 import sys
 
 from app.config import get_settings
+from app.sources import cli as sources_cli
 from app.staff import cli as staff_cli
 from app.store.db import migrate
 from app.store.recorder import AnswerStore
@@ -18,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--days", type=int, default=None)
     sub.add_parser("migrate", help="bring the database to the newest schema")
     staff_cli.add_parser(sub)
+    sources_cli.add_parser(sub)
     t = sub.add_parser("translations", help="write staff reviews of translations into corpus/_translations")
     t.add_argument("action", choices=["export"])
     t.add_argument("--language", default=None)
@@ -33,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         print("; ".join(f"{lang}: {n} lines" for lang, n in changed.items() if n) or "nothing to export")
         print("rebuild the index to serve them from the files: python scripts/build_index.py")
         return 0
+    if args.command == "sources":
+        return sources_cli.run(args, s)
     if args.command == "staff":
         return staff_cli.run(args, s)
     if args.command == "migrate":

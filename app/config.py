@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     staff_login_max_failures: int = Field(
         5, ge=1, le=100, description="Failed logins for one account (or 4× that from one address) before a pause.")
     staff_login_lockout_minutes: int = Field(15, ge=1, le=1440, description="Window and pause of the login throttle.")
+    # Sources staff add and keep current (app/sources; docs/staff.md)
+    source_max_bytes: int = Field(
+        20_000_000, ge=100_000, le=200_000_000, description="Largest source file staff may upload or Källa fetches "
+                                                            "from an address (PDF, DOCX, web page).")
+    sources_check_hours: float = Field(
+        24.0, ge=0, le=24 * 90, description="Re-fetch every document that has an address this often and flag changed "
+                                            "or vanished sources on /staff/corpus; 0 = only `python -m app.cli sources check`.")
     # Translations of cited passages (app/translate; docs/translation.md)
     corpus_translations: bool = Field(
         True, description="Serve the corpus's own translations of quoted sentences (corpus/_translations), labelled; "

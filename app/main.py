@@ -16,6 +16,7 @@ from app.api.state import ServiceState
 from app.config import Settings, get_settings
 from app.index.manifest import IndexNotReady
 from app.logging_setup import configure_logging
+from app.staff.routes_sources import UPLOAD_PATH
 from app.staff.web import StaffSecurityHeaders
 
 log = logging.getLogger("kalla")
@@ -42,7 +43,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.require_index:
                 raise RuntimeError(f"Källa cannot start: {exc}") from None
         state.open_store()
+        app.state.staff.sources.start_schedule(settings.sources_check_hours)   # KALLA_SOURCES_CHECK_HOURS
         yield
+        app.state.staff.sources.stop()
 
     app = FastAPI(title="Källa", version="0.1.0", lifespan=lifespan,
                   description="Answers about voluntary return from Sweden, only from vetted authority texts, "
@@ -81,7 +84,8 @@ def middleware_stack(app: FastAPI, settings: Settings) -> list[tuple[type, dict]
         (origin.OriginMiddleware, {"get_registry": lambda: app.state.sites}),
         (middleware.SecurityHeadersMiddleware, {}),
         (metrics.MetricsMiddleware, {}),
-        (middleware.BodyLimitMiddleware, {"max_bytes": settings.max_body_bytes}),
+        (middleware.BodyLimitMiddleware, {"max_bytes": settings.max_body_bytes,     # staff upload sources:
+                                          "larger": {UPLOAD_PATH: settings.source_max_bytes + 65536}}),
     ]
     if settings.rate_limit_enabled:
         stack.append((middleware.RateLimitMiddleware, {"settings": settings}))

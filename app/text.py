@@ -10,7 +10,9 @@ _ABBREV = {
     "t.ex", "bl.a", "s.k", "dvs", "d.v.s", "m.m", "ca", "nr", "kap", "jfr", "resp", "fr.o.m", "t.o.m",
     "o.s.v", "osv", "e.g", "i.e", "etc", "mr", "mrs", "dr", "st", "s", "f", "ff", "p", "pp", "vs", "dnr",
 }
-_SENT_END = re.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«(]?[A-ZÅÄÖÜ0-9•\-–])")
+# A sentence ends at . ! ? … (and the Arabic ؟ and Ethiopic ። ፧) before a capital, a digit, a list mark, or a
+# letter of a script without capitals (Arabic/Persian, Ethiopic): authorities publish in those too.
+_SENT_END = re.compile(r"(?<=[.!?…؟።፧])[\"”»']?\s+(?=[\"“«(]?[A-ZÅÄÖÜ0-9•\-–\u0620-\u06ff\u1200-\u137f])")
 
 
 def fold(text: str) -> str:

@@ -1,8 +1,9 @@
-"""Add a vetted text to a corpus: .txt, .md, .html (main text only) or .pdf plus metadata flags.
+"""Add a vetted text to a corpus: .txt, .md, .html (main text only), .pdf or .docx plus metadata flags (without the
+database; the staff console and `python -m app.cli sources add` make a reviewed draft first).
 
 Usage:
   python scripts/ingest.py FILE --id ID --title TITLE --authority AUTHORITY --published YYYY-MM-DD \\
-      [--url URL] [--language sv] [--status current|superseded|context] [--precedence N] \\
+      (--url URL | --reference REF) [--language sv] [--status current|superseded|context] [--precedence N] \\
       [--provenance TEXT] [--translation-of DOC_ID] [--no-repair] [--corpus corpus]
 Writes corpus/ID.md (repaired), corpus/_raw/ID.txt (as extracted) and corpus/_repairs/ID.tsv (what changed).
 Then rebuild the index: python scripts/build_index.py
@@ -18,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.corpus.document import STATUSES  # noqa: E402
+from app.corpus.document import STATUSES, is_home_page  # noqa: E402
 from app.corpus.ingest import build_document, read_source, write_document  # noqa: E402
 
 
@@ -29,7 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--title", required=True)
     ap.add_argument("--authority", required=True)
     ap.add_argument("--published", required=True, help="YYYY-MM-DD")
-    ap.add_argument("--url", default="")
+    ap.add_argument("--url", default="", help="the document's own address (never a home page)")
+    ap.add_argument("--reference", default="", help="where the text comes from without an address: report, "
+                                                    "reference number, date")
     ap.add_argument("--language", default="sv")
     ap.add_argument("--status", default="current", choices=STATUSES)
     ap.add_argument("--precedence", type=int, default=50)
@@ -45,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         dt.date.fromisoformat(args.published)
     except ValueError:
         ap.error("--published must be a date, YYYY-MM-DD")
+    if is_home_page(args.url):
+        ap.error("--url is a home page, not the document: give the document's address, or --reference")
+    if not args.url and not args.reference:
+        ap.error("give --url (the document's own address) or --reference (report, reference number, date)")
     if not args.file.exists():
         ap.error(f"{args.file} does not exist")
     try:
@@ -54,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "id": args.id, "title": args.title, "authority": args.authority, "url": args.url,
         "language": args.language, "published": args.published, "status": args.status,
-        "precedence": args.precedence, "translation_of": args.translation_of,
+        "precedence": args.precedence, "translation_of": args.translation_of, "reference": args.reference,
         "provenance": args.provenance or f"Ingested from {args.file.name} on {dt.date.today().isoformat()}",
     }
     doc, raw_body, changes = build_document(raw, meta, repair=not args.no_repair)

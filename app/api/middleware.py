@@ -148,20 +148,22 @@ class BodyLimitMiddleware:
     The declared Content-Length is checked first (nothing is read); a chunked body is counted as it arrives.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}      # path -> its own limit (the staff console's source upload)
 
     async def __call__(self, scope: Scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
             return await self.app(scope, receive, send)
+        limit = self.larger.get(scope["path"], self.max_bytes)
         declared = _header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            return await self._too_large(send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            return await self._too_large(send, limit)
         try:
-            body = await self._read(receive)
+            body = await self._read(receive, limit)
         except _BodyTooLarge:
-            return await self._too_large(send)
+            return await self._too_large(send, limit)
         scope["kalla.body"] = body
         replayed = False
 
@@ -174,7 +176,7 @@ class BodyLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _read(self, receive) -> bytes:
+    async def _read(self, receive, limit: int) -> bytes:
         parts, size = [], 0
         while True:
             message = await receive()
@@ -182,15 +184,15 @@ class BodyLimitMiddleware:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > limit:
                 raise _BodyTooLarge
             parts.append(chunk)
             if not message.get("more_body"):
                 break
         return b"".join(parts)
 
-    async def _too_large(self, send) -> None:
-        await _send_json(send, 413, {"detail": f"the request body is too large: at most {self.max_bytes} bytes"},
+    async def _too_large(self, send, limit: int) -> None:
+        await _send_json(send, 413, {"detail": f"the request body is too large: at most {limit} bytes"},
                          {"connection": "close"})
 
 

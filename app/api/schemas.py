@@ -73,7 +73,9 @@ class PassageFields(BaseModel):
     document_id: str
     title: str
     authority: str
-    url: str
+    url: str = Field(description="The document's own address; empty when it has none (then `reference` says where "
+                                 "the text comes from).")
+    reference: str = Field("", description="Where the text comes from: report name, reference number, date.")
     section: str
     published: str
     status: Literal["current", "superseded", "context"]

@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -12,6 +13,7 @@ from app.datafile import load_yaml
 
 STATUSES = ("current", "superseded", "context")
 REQUIRED = ("id", "title", "authority", "url", "language", "published", "status", "provenance")
+OPTIONAL = ("translation_of", "reference", "content_hash", "retrieved", "supersedes", "superseded_by")   # strings
 
 
 class CorpusError(ValueError):
@@ -31,13 +33,22 @@ class Document:
     body: str
     precedence: int = 0
     translation_of: str = ""
+    # Where the text comes from when `url` cannot say it: report name, reference number, date
+    # ("Redovisning av regeringsuppdrag, Adm483, 2025-09-30"). `url` is only ever the document's own address.
+    reference: str = ""
+    # The source as fetched from `url` (app/sources): normalised content hash and date, so `sources check`
+    # can tell when the page changed; and which document this one replaces or was replaced by.
+    content_hash: str = ""
+    retrieved: str = ""
+    supersedes: str = ""
+    superseded_by: str = ""
     extra: dict = field(default_factory=dict)
 
     def meta(self) -> dict:
         return {
             "document_id": self.id, "title": self.title, "authority": self.authority, "url": self.url,
-            "language": self.language, "published": self.published, "status": self.status,
-            "precedence": self.precedence, "translation_of": self.translation_of,
+            "reference": self.reference, "language": self.language, "published": self.published,
+            "status": self.status, "precedence": self.precedence, "translation_of": self.translation_of,
         }
 
 
@@ -57,27 +68,33 @@ def parse_document(text: str, source: str = "<text>") -> Document:
     published = meta["published"]
     if isinstance(published, (dt.date, dt.datetime)):
         published = published.isoformat()[:10]
-    known = set(REQUIRED) | {"precedence", "translation_of"}
+    known = set(REQUIRED) | {"precedence", *OPTIONAL}
     return Document(
         id=str(meta["id"]), title=str(meta["title"]), authority=str(meta["authority"]),
         url=str(meta["url"] or ""), language=str(meta["language"]), published=str(published),
         status=str(meta["status"]), provenance=str(meta["provenance"]), body=body.strip() + "\n",
-        precedence=int(meta.get("precedence", 0) or 0), translation_of=str(meta.get("translation_of") or ""),
+        precedence=int(meta.get("precedence", 0) or 0),
         extra={k: v for k, v in meta.items() if k not in known},
+        **{k: str(meta.get(k) or "") for k in OPTIONAL},
     )
 
 
 def render_document(doc: Document) -> str:
     meta = {
         "id": doc.id, "title": doc.title, "authority": doc.authority, "url": doc.url,
-        "language": doc.language, "published": doc.published, "status": doc.status,
+        **({"reference": doc.reference} if doc.reference else {}), "language": doc.language, "published": doc.published, "status": doc.status,
         "precedence": doc.precedence, "provenance": doc.provenance,
     }
-    if doc.translation_of:
-        meta["translation_of"] = doc.translation_of
+    meta.update({k: getattr(doc, k) for k in OPTIONAL if getattr(doc, k)})
     meta.update(doc.extra)
     head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
     return f"---\n{head}---\n\n{doc.body.strip()}\n"
+
+
+def is_home_page(url: str) -> bool:
+    """An address with no path: a site's front page, never where a quoted text can be found."""
+    parts = urlsplit(url.strip())
+    return bool(parts.netloc) and parts.path.strip("/") == "" and not parts.query
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:

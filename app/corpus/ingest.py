@@ -5,35 +5,20 @@ import logging
 from pathlib import Path
 
 from app.corpus.cleaning import CleaningSpec, clean
-from app.corpus.document import Document, render_document
+from app.corpus.document import OPTIONAL, Document, render_document
+from app.corpus.extract import ExtractError, extract, kind_of
 from app.corpus.ocr_repair import Change, OcrRepairer
 
 log = logging.getLogger(__name__)
 
 
 def read_source(path: Path) -> str:
-    """Main text of a .txt, .md, .html or .pdf file."""
-    suffix = path.suffix.lower()
-    if suffix in (".txt", ".md", ".markdown"):
-        return path.read_text(encoding="utf-8")
-    if suffix in (".html", ".htm"):
-        import trafilatura
-
-        html = path.read_text(encoding="utf-8", errors="replace")
-        text = trafilatura.extract(html, output_format="markdown", include_comments=False, include_tables=True,
-                                   favor_precision=True)
-        if not text:
-            raise ValueError(f"{path}: no main text found in the HTML")
-        return text
-    if suffix == ".pdf":
-        from pypdf import PdfReader
-
-        pages = [page.extract_text() or "" for page in PdfReader(str(path)).pages]
-        text = "\n\n".join(pages)
-        if not text.strip():
-            raise ValueError(f"{path}: the PDF has no text layer (scan it with OCR first)")
-        return text
-    raise ValueError(f"{path}: unsupported file type {suffix!r} (use .txt, .md, .html or .pdf)")
+    """Main text of a .txt, .md, .html, .pdf or .docx file (app/corpus/extract.py)."""
+    path = Path(path)
+    try:
+        return extract(path.read_bytes(), kind_of(path.name)).text
+    except ExtractError as exc:
+        raise ValueError(f"{path}: {exc}") from exc
 
 
 def write_document(doc: Document, raw_body: str, changes: list[Change], corpus_dir: Path) -> Path:
@@ -68,6 +53,6 @@ def build_document(raw_text: str, meta: dict, spec: CleaningSpec | None = None, 
         id=meta["id"], title=meta["title"], authority=meta["authority"], url=meta.get("url", "") or "",
         language=meta["language"], published=str(meta["published"]), status=meta["status"],
         provenance=meta["provenance"], body=body, precedence=int(meta.get("precedence", 0) or 0),
-        translation_of=meta.get("translation_of", "") or "",
+        **{k: str(meta.get(k) or "") for k in OPTIONAL},
     )
     return doc, body_raw, changes

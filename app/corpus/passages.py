@@ -24,7 +24,8 @@ class Passage:
     sentences: tuple[str, ...]
     title: str = ""
     authority: str = ""
-    url: str = ""
+    url: str = ""          # the document's own address, or "" (never a home page standing in for it)
+    reference: str = ""    # where the text comes from when there is no address: report, reference number, date
     language: str = ""
     published: str = ""
     status: str = "current"    # current | superseded | context (app.corpus.document.STATUSES)
@@ -47,7 +48,7 @@ class Passage:
 
 
 # What residents and staff see of a passage besides its id (sentences and ordinal are internal).
-PUBLIC_FIELDS = ("document_id", "title", "authority", "url", "section", "published", "status", "language", "text")
+PUBLIC_FIELDS = ("document_id", "title", "authority", "url", "reference", "section", "published", "status", "language", "text")
 
 
 def passage_id(document_id: str, text: str) -> str:
@@ -136,6 +137,6 @@ def split_passages(doc: Document) -> list[Passage]:
         seen.add(pid)
         sentences = tuple(s for s in split_sentences(text) if s)
         passages.append(Passage(pid, doc.id, i, section, text, sentences, title=doc.title, authority=doc.authority,
-                                url=doc.url, language=doc.language, published=doc.published, status=doc.status,
+                                url=doc.url, reference=doc.reference, language=doc.language, published=doc.published, status=doc.status,
                                 precedence=doc.precedence, translation_of=doc.translation_of))
     return passages

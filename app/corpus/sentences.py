@@ -14,6 +14,7 @@ from app.corpus.passages import Passage
 from app.text import normalise_space
 
 FOOTNOTE_SECTIONS = ("Fotnoter", "Footnotes")
+QUESTION_MARKS = ("?", "؟", "፧")    # Latin, Arabic/Persian, Ethiopic
 _ASIDE = re.compile(r"\[[^\]]*\]|\([^)]*\)|https?://\S+")
 
 
@@ -21,7 +22,7 @@ def quotable(sentence: str) -> bool:
     """Worth quoting on its own: five words outside brackets and links, and a statement. Not list debris, a
     heading, a footnote's "Se [title | publisher]." reference, or a question (a survey question or an
     interpellation's question answers nothing)."""
-    return sum(w.isalpha() for w in _ASIDE.sub(" ", sentence).split()) >= 5 and not sentence.rstrip().endswith("?")
+    return sum(w.isalpha() for w in _ASIDE.sub(" ", sentence).split()) >= 5 and not sentence.rstrip().endswith(QUESTION_MARKS)
 
 
 def source_hash(text: str) -> str:

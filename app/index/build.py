@@ -148,7 +148,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, approxima
     log.info("[index] %d documents, %d passages, %d sentences: embedding", len(docs), len(passages), len(sentences))
     vectors = cache.encode(texts, kind="passage")
     sent_vecs = cache.encode(sentences, kind="passage")
-    sparse = embedder.encode_sparse(texts) if embedder.has_sparse else None
+    sparse = cache.encode_sparse(texts) if embedder.has_sparse else None
     conflicts = _resolve_conflicts(corpus_dir, docs, passages)
     position = {p.id: i for i, p in enumerate(passages)}
     bank = load_question_bank(corpus_dir)

@@ -17,7 +17,10 @@ from typing import Sequence
 
 import numpy as np
 
+from app.index.embedders import SPARSE_TOP_K
+
 log = logging.getLogger("kalla.index")
+SPARSE_TABLE = f"sparse{SPARSE_TOP_K}"   # rows of the default top-k terms (app/index/embedders.py)
 
 
 def _key(text: str) -> str:
@@ -64,6 +67,27 @@ class EmbeddingCache:
                 table.update(zip(todo, np.asarray(vectors, dtype=np.float32)))
                 self._dirty.add(kind)
         return np.stack([table[k] for k in keys]).astype(np.float32)
+
+    def encode_sparse(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The embedder's learned sparse terms of texts, computing only the ones not cached. Most of an index
+        build's time went here (long passages, every build); a row is kept as its indices then its values
+        (float64 holds both exactly)."""
+        if not texts:
+            return self.embedder.encode_sparse(list(texts))
+        with self._lock:
+            table = self._table(SPARSE_TABLE)
+            keys = [_key(t) for t in texts]
+            todo = list(dict.fromkeys(k for k in keys if k not in table))
+        if todo:
+            first = {k: t for t, k in zip(texts, keys)}
+            idx, val = self.embedder.encode_sparse([first[k] for k in todo])
+            rows = np.concatenate([idx.astype(np.float64), val.astype(np.float64)], axis=1)
+            with self._lock:
+                table.update(zip(todo, rows))
+                self._dirty.add(SPARSE_TABLE)
+        rows = np.stack([table[k] for k in keys])
+        half = rows.shape[1] // 2
+        return rows[:, :half].astype(np.int32), rows[:, half:].astype(np.float32)
 
     def save(self) -> None:
         """Write what was added (atomically: a concurrent build reads the old file or the new one)."""

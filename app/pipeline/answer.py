@@ -84,6 +84,7 @@ class Citation:
     title = property(lambda self: self.passage.title)
     authority = property(lambda self: self.passage.authority)
     url = property(lambda self: self.passage.url)
+    reference = property(lambda self: self.passage.reference)
     section = property(lambda self: self.passage.section)
     published = property(lambda self: self.passage.published)
     status = property(lambda self: self.passage.status)

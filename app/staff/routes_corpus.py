@@ -13,6 +13,7 @@ from app.staff.audit import audit
 from app.staff.deps import AdminDep, DbDep, StaffDep, console, guard
 from app.staff.evidence import document_passages
 from app.staff.formatting import topic_namer
+from app.staff.routes_sources import sources_context
 from app.store.staff_models import AuditEvent
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(guard)])
@@ -40,12 +41,13 @@ def corpus(request: Request, db: DbDep, staff: StaffDep) -> Response:
     rows = []
     for doc_id in sorted(set(indexed) | set(folder)):
         p, d = indexed.get(doc_id), folder.get(doc_id)
-        meta = d.meta() if d else {k: getattr(p, k) for k in ("title", "authority", "url", "language", "published",
-                                                              "status", "precedence")}
+        meta = d.meta() if d else {k: getattr(p, k) for k in ("title", "authority", "url", "reference", "language",
+                                                              "published", "status", "precedence")}
         rows.append({"id": doc_id, **meta, "passages": counts[doc_id], "provenance": d.provenance if d else "",
                      "state": "indexed" if p and d else ("not yet indexed" if d else "removed from the folder")})
     audit(db, "view_corpus", user_id=staff.id, actor=staff.email)
-    return c.render(request, "corpus.html", {
+    return c.render(request, "corpus.html", {**sources_context(db, c),
+        "checking": request.query_params.get("checking") == "1", "check_hours": c.settings.sources_check_hours,
         "staff": staff, "bundle": bundle, "rows": rows, "folder_error": folder_error,
         "stale": bool(bundle and folder_hash and folder_hash != bundle.manifest.corpus_hash),
         "rebuild": c.rebuilder.status, "index_error": c.state.error, "corpus_dir": c.settings.corpus_dir,

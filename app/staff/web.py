@@ -11,7 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.config import DEV_SESSION_SECRET
-from app.staff import routes_auth, routes_corpus, routes_review, routes_stats, routes_translations
+from app.corpus.document import is_home_page
+from app.staff import routes_auth, routes_corpus, routes_review, routes_sources, routes_stats, routes_translations
 from app.staff.auth import StaffAuth
 from app.staff.formatting import language_name, notice, pct, text_direction, when
 from app.staff.deps import StaffAuthRequired, StaffForbidden, StaffUnavailable, session_cookie_name
@@ -35,6 +36,9 @@ class StaffConsole:
         self.settings = state.settings
         self.auth = StaffAuth(state.settings)
         self.rebuilder = IndexRebuilder(state)
+        from app.sources.jobs import SourceJobs   # app/sources uses the staff audit trail: imported once both exist
+
+        self.sources = SourceJobs(state)       # draft previews and source checks (app/sources)
 
     def render(self, request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"staff": None, **context}, status_code=status_code)
@@ -64,7 +68,8 @@ class StaffSecurityHeaders:
 
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters.update(when=when, pct=pct, language_name=language_name, direction=text_direction)
+templates.env.filters.update(when=when, pct=pct, language_name=language_name, direction=text_direction,
+                             home_page=is_home_page)
 templates.env.globals.update(notice=notice, PREFIX=PREFIX)
 
 
@@ -78,7 +83,7 @@ def install(app: FastAPI) -> None:
     app.state.staff = StaffConsole(state)
     if state.settings.staff_session_secret.get_secret_value() == DEV_SESSION_SECRET:
         log.warning("staff console uses the development session secret: set KALLA_STAFF_SESSION_SECRET")
-    for module in (routes_auth, routes_review, routes_stats, routes_corpus, routes_translations):
+    for module in (routes_auth, routes_review, routes_stats, routes_corpus, routes_sources, routes_translations):
         app.include_router(module.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(HERE / "static")), name="staff-static")
 

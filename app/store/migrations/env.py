@@ -1,6 +1,7 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import app.store.source_models  # noqa: F401 - registers the source tables for autogenerate
 import app.store.staff_models  # noqa: F401 - registers the staff tables for autogenerate
 from app.store.models import Base
 
