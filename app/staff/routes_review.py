@@ -21,9 +21,9 @@ router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depen
 
 @router.get("")
 def queue(request: Request, db: DbDep, staff: StaffDep) -> Response:
-    f = AnswerFilter.from_query(request.query_params)
+    f = AnswerFilter.from_query(request.query_params, staff.scope)
     page = queue_page(db, f)
-    languages, sites = filter_options(db)
+    languages, sites = filter_options(db, staff.scope)
     audit(db, "view_queue", user_id=staff.id, actor=staff.email, detail=f.for_audit())
     return console(request).render(request, "queue.html", {
         "staff": staff, "f": f, "page": page, "languages": languages, "sites": sites, "statuses": STATUSES,
@@ -33,7 +33,7 @@ def queue(request: Request, db: DbDep, staff: StaffDep) -> Response:
 
 @router.get("/export.csv")
 def export(request: Request, db: DbDep, staff: StaffDep) -> Response:
-    f = AnswerFilter.from_query(request.query_params)
+    f = AnswerFilter.from_query(request.query_params, staff.scope)
     audit(db, "export_csv", user_id=staff.id, actor=staff.email, detail=f.for_audit())
     name = f"kalla-answers-{utcnow():%Y%m%d-%H%M%S}.csv"
     return StreamingResponse(export_rows(console(request).state.store.Session, f), media_type="text/csv; charset=utf-8",
@@ -65,9 +65,10 @@ def _answer_page(request: Request, db, staff, answer: AnswerRecord, error: str =
     }, status)
 
 
-def _load(db, answer_id: str) -> AnswerRecord | None:
+def _load(db, answer_id: str, staff) -> AnswerRecord | None:
+    """The answer, if this person may see it (another site's answer is as absent as a deleted one)."""
     return db.scalar(select(AnswerRecord).options(selectinload(AnswerRecord.feedback))
-                     .where(AnswerRecord.id == answer_id[:32]))
+                     .where(AnswerRecord.id == answer_id[:32], staff.scope.answers()))
 
 
 def _not_found(request: Request, staff) -> Response:
@@ -78,7 +79,7 @@ def _not_found(request: Request, staff) -> Response:
 
 @router.get("/answers/{answer_id}")
 def answer_page(answer_id: str, request: Request, db: DbDep, staff: StaffDep) -> Response:
-    answer = _load(db, answer_id)
+    answer = _load(db, answer_id, staff)
     if answer is None:
         return _not_found(request, staff)
     audit(db, "view_answer", user_id=staff.id, actor=staff.email, target=answer.id)
@@ -87,7 +88,7 @@ def answer_page(answer_id: str, request: Request, db: DbDep, staff: StaffDep) ->
 
 @router.post("/answers/{answer_id}/review")
 def review(answer_id: str, request: Request, db: DbDep, staff: StaffDep, form: FormDep) -> Response:
-    answer = _load(db, answer_id)
+    answer = _load(db, answer_id, staff)
     if answer is None:
         return _not_found(request, staff)
     try:

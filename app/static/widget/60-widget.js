@@ -29,6 +29,7 @@ class KallaWidget {
       changed: () => this.save(),
       reveal: (el, atStart) => this.reveal(el, atStart),
       speechButtons: [],
+      reported: new Set(),       // follow-through events already sent (answer, contact, link)
     };
     Object.defineProperty(this.ui, "lang", { get: () => this.lang });
   }
