@@ -151,6 +151,9 @@ class SiteRegistry:
         self._refresh()
         return sorted(self._sites)
 
+    def status(self) -> dict:
+        return {"served_from": self.served_from, "count": len(self._sites), "error": self.error}
+
     def all(self) -> list[Site]:
         self._refresh()
         return [self._sites[k] for k in sorted(self._sites)]

@@ -103,6 +103,45 @@ def test_registry_picks_up_edits_and_survives_a_broken_one(tmp_path):
         SiteRegistry(tmp_path / "missing.yaml")
 
 
+class FlakySource:
+    """A database that can be down, and whose sites can change or be broken."""
+
+    def __init__(self, data: dict) -> None:
+        self.data, self.version_no, self.down = data, 1, False
+
+    def version(self):
+        if self.down:
+            raise ConnectionError("database down")
+        return self.version_no
+
+    def load(self):
+        return parse_sites(self.data, "sites table")
+
+    def change(self, data: dict) -> None:
+        self.data, self.version_no = data, self.version_no + 1
+
+
+def test_registry_serves_the_database_falls_back_to_the_file_and_keeps_the_last_good_version(tmp_path):
+    path = tmp_path / "sites.yaml"
+    path.write_text(yaml.safe_dump(GOOD), encoding="utf-8")
+    registry = SiteRegistry(path, refresh_seconds=0)
+    source = FlakySource({"sites": {"fromdb": {"name": "Från databasen", "allowed_origins": ["https://db.se"]}}})
+    source.down = True
+    registry.attach(source)                                  # the database is down at start: the file serves
+    assert registry.served_from == "file" and registry.get("kommun") and "database unavailable" in registry.error
+    source.down = False
+    assert registry.reload() and registry.served_from == "database"
+    assert registry.get("kommun") is None and registry.origin_known("https://db.se")
+    source.down = True                                       # down again: the last database version stays
+    assert not registry.reload() and registry.get("fromdb") is not None and registry.error
+    source.down = False
+    source.change({"sites": {"fromdb": {"name": "x", "accent": "nope"}}})
+    assert not registry.reload() and "accent" in registry.error and registry.get("fromdb").name == "Från databasen"
+    source.change({"sites": {"fromdb": {"name": "Ny", "allowed_origins": ["https://ny.se"]}}})
+    assert registry.reload() and registry.origin_known("https://ny.se") and not registry.origin_known("https://db.se")
+    assert not registry.reload()                             # same version: nothing read again
+
+
 # --- the API's Origin check and CORS ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")
