@@ -9,12 +9,12 @@ from sqlalchemy.orm import selectinload
 from app.staff.audit import audit
 from app.staff.deps import DbDep, FormDep, StaffDep, console, guard
 from app.staff.evidence import citation_views
-from app.staff.formatting import topic_namer
+from app.staff.formatting import contact_namer, topic_namer
 from app.staff.filters import FEEDBACK_CHOICES, NO_SITE, PER_PAGE_CHOICES, REVIEWED_CHOICES, STATUSES, AnswerFilter
 from app.staff.queue import export_rows, filter_options, queue_page
 from app.staff.reviews import (ANSWER_VERDICT_LABELS, CITATION_VERDICT_LABELS, ReviewForm, ReviewInvalid,
                                reviews_of, save_review)
-from app.store.models import AnswerRecord, utcnow
+from app.store.models import AnswerRecord, FollowThrough, utcnow
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(guard)])
 
@@ -56,7 +56,12 @@ def _answer_page(request: Request, db, staff, answer: AnswerRecord, error: str =
                    "citations": {c.position: (c.verdict, c.comment) for c in mine.citations}}
     else:
         prefill = {"verdict": "", "comment": "", "citations": {}}
+    name = contact_namer(bundle)
+    links = [f"{name(c)}, {link}" for c, link in db.execute(
+        select(FollowThrough.contact, FollowThrough.link).where(FollowThrough.answer_id == answer.id)
+        .order_by(FollowThrough.id))]
     return console(request).render(request, "answer.html", {
+        "links_used": links,
         "staff": staff, "a": answer, "views": citation_views(answer.citations, bundle), "bundle": bundle,
         "reviews": reviews, "mine": mine, "error": error, "prefill": prefill,
         "saved": request.query_params.get("saved") == "1", "verdict_labels": ANSWER_VERDICT_LABELS,

@@ -120,3 +120,13 @@ def test_the_event_is_rate_limited_like_the_rest_of_the_api(built_index, corpus_
         codes = [c.post("/api/followthrough", json={"answer_id": "0" * 32, "contact": "site", "link": "phone"}
                         ).status_code for _ in range(3)]
     assert codes == [404, 404, 429]
+
+
+def test_the_answer_page_says_which_links_were_used(api, admin):
+    body = ask(api, PERSONAL)
+    assert re.search(r'id="links-used"><span class="muted">none reported', admin.get(f"/staff/answers/{body['id']}").text)
+    report(api, body["id"], "site", "phone")
+    report(api, body["id"], "migrationsverket", "web")
+    page = admin.get(f"/staff/answers/{body['id']}").text
+    assert html.unescape(re.search(r'id="links-used">([^<]*)<', page).group(1)) == \
+        "the site's own contact, phone; Migrationsverket, web"
