@@ -1,5 +1,5 @@
-"""Operator commands: python -m app.cli retention | migrate | staff (add, list, disable, password) |
-translations export | sources (add, list, show, approve, reject, check, renew)."""
+"""Operator commands: python -m app.cli retention | migrate | staff (add, list, disable, password, sites) |
+sites (import, export) | translations export | sources (add, list, show, approve, reject, check, renew)."""
 from __future__ import annotations
 
 import argparse
@@ -8,6 +8,7 @@ import sys
 from app.config import get_settings
 from app.sources import cli as sources_cli
 from app.staff import cli as staff_cli
+from app.staff import sites_cli
 from app.store.db import migrate
 from app.store.recorder import AnswerStore
 
@@ -20,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="bring the database to the newest schema")
     staff_cli.add_parser(sub)
     sources_cli.add_parser(sub)
+    sites_cli.add_parser(sub)
     t = sub.add_parser("translations", help="write staff reviews of translations into corpus/_translations")
     t.add_argument("action", choices=["export"])
     t.add_argument("--language", default=None)
@@ -39,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         return sources_cli.run(args, s)
     if args.command == "staff":
         return staff_cli.run(args, s)
+    if args.command == "sites":
+        return sites_cli.run(args, s)
     if args.command == "migrate":
         migrate(s.database_url)
         print("database is at the newest schema")

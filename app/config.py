@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     require_index: bool = Field(True, description="Refuse to start without a valid index (else start, /readyz 503).")
     sites_file: Path = Field(REPO_ROOT / "config" / "sites.yaml",
                              description="Sites that embed the widget: allowed origins, language, contact, colour.")
+    sites_refresh_seconds: float = Field(
+        5.0, ge=0, description="How often a worker looks for site changes in the database (made in /staff/sites "
+                               "by another worker or replica); 0 = on every request.")
     demo_site: str = Field("demo", description="Site id the sample page GET /demo embeds.")
     # Robustness and abuse limits (app/api/middleware.py, app/api/deadline.py; docs/adr/0005-scale-out.md)
     answer_timeout_seconds: float = Field(

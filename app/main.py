@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import metrics, staff
 from app.api import middleware, routes_answers, routes_health
-from app.api import origin, routes_widget
+from app.api import followthrough, origin, routes_widget
 from app.api.state import ServiceState
 from app.config import Settings, get_settings
 from app.index.manifest import IndexNotReady
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.require_index:
                 raise RuntimeError(f"Källa cannot start: {exc}") from None
         state.open_store()
+        origin.attach_database(app, state.store)   # sites from the database from now on
         app.state.staff.sources.start_schedule(settings.sources_check_hours)   # KALLA_SOURCES_CHECK_HOURS
         yield
         app.state.staff.sources.stop()
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(routes_health.router)
     app.include_router(routes_answers.router, responses=middleware.ERROR_RESPONSES)
+    app.include_router(followthrough.router, responses=middleware.ERROR_RESPONSES)
     app.include_router(metrics.router)
     staff.install(app)   # /staff: review console (routes, static files, error pages)
     app.include_router(routes_widget.router)

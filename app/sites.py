@@ -1,15 +1,14 @@
-"""The sites that embed the widget, from one reviewable YAML file (settings.sites_file).
+"""The sites that embed the widget: parsed from the seed file (settings.sites_file) or the database, one format.
 
 A web editor's typo must not silently open the API to the world or hand residents a wrong phone
-number, so the file is validated strictly: unknown keys, malformed origins, unsupported languages and
-bad colours are errors that name the site and the field. The file is re-read when it changes; a
-broken edit keeps the last good version in service (and is logged) instead of taking the widget down.
+number, so every site is validated strictly, from the file, the database or a staff form alike: unknown
+keys, malformed origins, unsupported languages and bad colours are errors that name the site and the field.
+What the service reads is app.site_registry.SiteRegistry: fed by the database when one is attached (staff
+edit sites in /staff/sites), else by the file.
 """
 from __future__ import annotations
 
-import logging
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,7 +20,6 @@ from app.i18n.languages import LANGUAGES, normalise_code
 from app.i18n.hours import localised_hours
 from app.pipeline.answer import Contact
 
-log = logging.getLogger("kalla.sites")
 
 SITE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -101,6 +99,19 @@ class SiteContact:
         return Contact(name=pick(self.name), phone=self.phone, url=self.url,
                        hours=localised_hours(pick(self.hours), language), phone_abroad=self.phone_abroad)
 
+    def to_raw(self) -> dict:
+        """The contact in the sites file's form (parse_site reads it back to an equal value)."""
+        def texts(values: dict[str, str]) -> str | dict[str, str]:
+            return values["*"] if set(values) == {"*"} else dict(values)
+
+        raw: dict = {"name": texts(self.name)}
+        for key in ("phone", "phone_abroad", "url"):
+            if getattr(self, key):
+                raw[key] = getattr(self, key)
+        if self.hours:
+            raw["hours"] = texts(self.hours)
+        return raw
+
 
 @dataclass(frozen=True)
 class Site:
@@ -125,6 +136,15 @@ class Site:
         """What any browser may see: no origins list (it would map the municipality's sites for nobody's benefit)."""
         return {"id": self.id, "name": self.name, "default_language": self.default_language, "accent": self.accent,
                 "accent_text": text_colour_on(self.accent), "leave_url": self.leave_url, "position": self.position}
+
+    def to_raw(self) -> dict:
+        """The site's entry in the sites file's form: what the database stores and the export writes."""
+        raw: dict = {"name": self.name, "allowed_origins": sorted(self.allowed_origins),
+                     "default_language": self.default_language, "accent": self.accent, "position": self.position,
+                     "leave_url": self.leave_url}
+        if self.contact is not None:
+            raw["contact"] = self.contact.to_raw()
+        return raw
 
 
 def _http_url(value: object, where: str) -> str:
@@ -221,54 +241,3 @@ def load_sites(path: Path) -> dict[str, Site]:
     except yaml.YAMLError as exc:
         raise SitesError(f"sites file {path} is not valid YAML: {exc}") from None
     return parse_sites(data, str(path))
-
-
-class SiteRegistry:
-    """The loaded sites; re-reads the file when its modification time changes."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._mtime = self._stat()
-        self._sites = load_sites(self.path)   # a broken file at start is fatal: fail loudly
-        self.error = ""
-
-    def _stat(self) -> float:
-        try:
-            return self.path.stat().st_mtime_ns
-        except OSError:
-            return -1
-
-    def _refresh(self) -> None:
-        mtime = self._stat()
-        if mtime == self._mtime:
-            return
-        with self._lock:
-            if mtime == self._mtime:
-                return
-            self._mtime = mtime
-            try:
-                self._sites = load_sites(self.path)
-                self.error = ""
-                log.info("sites file reloaded: %d sites", len(self._sites))
-            except SitesError as exc:
-                self.error = str(exc)
-                log.error("sites file not reloaded, keeping the last good version: %s", exc)
-
-    def get(self, site_id: str | None) -> Site | None:
-        if not site_id:
-            return None
-        self._refresh()
-        return self._sites.get(site_id)
-
-    def origin_known(self, origin: str | None) -> bool:
-        """Whether any site allows this origin (used for CORS preflights, which do not name a site)."""
-        normalised = origin_or_none(origin)
-        if normalised is None:
-            return False
-        self._refresh()
-        return any(normalised in s.allowed_origins for s in self._sites.values())
-
-    def ids(self) -> list[str]:
-        self._refresh()
-        return sorted(self._sites)

@@ -48,7 +48,8 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 # The endpoints that cost an answer or a search; cheap GETs (passages, texts, health) are not counted.
-RATE_LIMITED = {("POST", "/api/chat"), ("POST", "/api/feedback"), ("GET", "/api/search")}
+RATE_LIMITED = {("POST", "/api/chat"), ("POST", "/api/feedback"), ("POST", "/api/followthrough"),
+                ("GET", "/api/search")}
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 

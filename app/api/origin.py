@@ -14,11 +14,14 @@ from fastapi import Depends, HTTPException, Query, Request
 from starlette.datastructures import Headers, MutableHeaders
 
 from app.config import Settings
-from app.sites import Site, SiteRegistry, normalise_origin, origin_or_none
+from app.site_registry import SiteRegistry
+from app.store.recorder import AnswerStore
+from app.store.site_store import DatabaseSites
+from app.sites import Site, normalise_origin, origin_or_none
 
 Scope = dict[str, Any]
 # Answers are personal: no browser or proxy may keep them.
-NO_STORE_PATHS = {"/api/chat", "/api/feedback"}
+NO_STORE_PATHS = {"/api/chat", "/api/feedback", "/api/followthrough"}
 # Public catalogue texts: any page may read them (the widget shows its error text from here).
 OPEN_PREFIXES = ("/api/texts/",)
 PREFLIGHT_MAX_AGE = "600"
@@ -52,11 +55,12 @@ def check_site(request: Request, site_id: str | None) -> Site | None:
                                         "(data-site on the widget's script tag)")
     site = registry(request).get(site_id)
     if site is None:
-        raise HTTPException(403, detail=f"unknown site {site_id!r}: it is not in the sites file")
+        raise HTTPException(403, detail=f"unknown site {site_id!r}: no site has this id")
     if origin is None or own or site.allows(origin):
         return site
     raise HTTPException(403, detail=f"the web page at {origin} is not allowed to use site {site_id!r}: "
-                                    "add the origin to that site's allowed_origins in the sites file")
+                                    "the site's administrators can propose this origin in the staff console "
+                                    "(/staff/sites)")
 
 
 def site_from_query(request: Request, site: Annotated[str | None, Query(max_length=64, description=(
@@ -107,7 +111,7 @@ class OriginMiddleware:
 
     async def _preflight(self, send, origin: str, allowed: bool, open_cors: bool) -> None:
         if not allowed:
-            body = json.dumps({"detail": f"the web page at {origin} is not allowed by any site in the sites file"})
+            body = json.dumps({"detail": f"the web page at {origin} is not allowed by any site"})
             raw = body.encode("utf-8")
             await send({"type": "http.response.start", "status": 403, "headers": [
                 (b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode()),
@@ -125,6 +129,13 @@ class OriginMiddleware:
 
 def load_sites(app, settings: Settings) -> SiteRegistry:
     """Load the sites file (a broken one stops the start, with the reason); OriginMiddleware reads app.state.sites."""
-    sites = SiteRegistry(settings.sites_file)
+    sites = SiteRegistry(settings.sites_file, settings.sites_refresh_seconds)
     app.state.sites = sites
     return sites
+
+
+def attach_database(app, store: AnswerStore | None) -> None:
+    """From now on the sites come from the database (seeded from the file when its table is empty)."""
+    registry: SiteRegistry = app.state.sites
+    if store is not None:
+        registry.attach(DatabaseSites(store, registry.file_sites, str(registry.path)))

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, Request
 
 from app.api.deadline import answer_with_deadline
+from app.api.followthrough import label_contacts
 from app.api.origin import SiteFromQuery, check_site
 from app.api.schemas import (ChatRequest, ChatResponse, FeedbackRequest, FeedbackResponse, PassageResponse, SearchHit,
                              SearchResponse)
@@ -38,7 +39,7 @@ async def chat(body: ChatRequest, state: StateDep, background: BackgroundTasks, 
     answer = await answer_with_deadline(state, question, site.contact_for if site else None)
     if state.store is not None:
         background.add_task(state.store.record_answer, answer, question.site)  # after the reply is sent
-    return answer.to_dict()
+    return label_contacts(answer.to_dict(), site, state)
 
 
 @router.post("/feedback", response_model=FeedbackResponse, responses={404: {"description": "Unknown answer"}})

@@ -28,4 +28,6 @@ def readyz(request: Request) -> JSONResponse:
                                          "machine": state.settings.translation if state.pipeline.translator else None},
                          "topics": {"covered": len((m.coverage or {}).get("covered", {})),
                                     "not_covered": len((m.coverage or {}).get("not_covered", []))},
-                         "answer_log": state.store.status() if state.store else None})
+                         "answer_log": state.store.status() if state.store else None,
+                         # where the sites come from: the database, or the file while the database cannot be read
+                         "sites": request.app.state.sites.status()})

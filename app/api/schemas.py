@@ -58,6 +58,8 @@ class ContactOut(BaseModel):
     url: str = ""
     hours: str = ""
     look_for: str = Field("", description="What to search for on the website (Källa never invents the page itself).")
+    key: str = Field("", description="Which contact this is (migrationsverket, site, an authority's id), for "
+                                     "POST /api/followthrough; empty on crisis cards, which report nothing.")
 
 
 class HandoffOut(BaseModel):
@@ -158,3 +160,17 @@ class FeedbackResponse(BaseModel):
 
 class ErrorResponse(BaseModel):
     detail: str
+
+
+class FollowThroughRequest(BaseModel):
+    """A resident used a handoff card's phone or web link. Exactly these fields: anything else is refused."""
+    model_config = ConfigDict(extra="forbid")
+    answer_id: str = Field(..., min_length=8, max_length=64, pattern=r"^[0-9a-f]+$")
+    contact: str = Field(..., min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$",
+                         description="The contact's `key` from the answer's handoff card.")
+    link: Literal["phone", "web"]
+    site: str | None = Field(None, max_length=64, description="Id of the embedding site.")
+
+
+class FollowThroughResponse(BaseModel):
+    counted: bool = Field(description="false when this link of this contact was already counted for the answer.")

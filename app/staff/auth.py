@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.staff.audit import audit
+from app.staff.scope import Scope
 from app.staff.security import hash_password, keyed_hash, needs_rehash, new_token, same, verify_password
 from app.store.models import utcnow
-from app.store.staff_models import ROLES, LoginAttempt, StaffSession, StaffUser
+from app.store.site_models import SiteRecord
+from app.store.staff_models import ROLES, LoginAttempt, StaffSession, StaffUser, StaffUserSite
 
 CLIENT_FACTOR = 4          # one address may fail this many times more often than one account
 LAST_SEEN_EVERY = dt.timedelta(seconds=60)
@@ -39,10 +41,30 @@ class Staff:
     role: str
     token: str        # the raw session token (from the cookie); never stored
     csrf: str
+    scope: Scope      # the sites whose answers, stats and settings this person may see
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_national_admin(self) -> bool:
+        return self.is_admin and self.scope.national
+
+
+def scope_of(user: StaffUser) -> Scope:
+    return Scope(national=bool(user.national), sites=user.site_ids)
+
+
+def set_sites(db: Session, user: StaffUser, sites: frozenset[str] | set[str] | tuple[str, ...]) -> None:
+    """Give the account exactly these sites (each must exist)."""
+    wanted = set(sites)
+    known = set(db.scalars(select(SiteRecord.id).where(SiteRecord.id.in_(sorted(wanted))))) if wanted else set()
+    if wanted - known:
+        raise ValueError(f"no such site: {', '.join(sorted(wanted - known))}")
+    user.site_links[:] = [link for link in user.site_links if link.site_id in wanted]
+    for site_id in sorted(wanted - user.site_ids):
+        user.site_links.append(StaffUserSite(site_id=site_id))
 
 
 @dataclass(frozen=True)
@@ -61,7 +83,9 @@ class StaffAuth:
 
     # accounts -------------------------------------------------------------------------------------------
     @staticmethod
-    def add_user(db: Session, email: str, role: str, password: str) -> StaffUser:
+    def add_user(db: Session, email: str, role: str, password: str, *, national: bool = False,
+                 sites: tuple[str, ...] = (), actor: str = "cli", actor_id: int | None = None) -> StaffUser:
+        """A new account; it sees nothing until it is national or given sites (least privilege)."""
         email = normalise_email(email)
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
@@ -69,10 +93,13 @@ class StaffAuth:
             raise ValueError("give the person's e-mail address")
         if db.scalar(select(StaffUser).where(StaffUser.email == email)) is not None:
             raise ValueError(f"an account for {email} already exists")
-        user = StaffUser(email=email, role=role, password_hash=hash_password(password), active=True)
+        user = StaffUser(email=email, role=role, password_hash=hash_password(password), active=True,
+                         national=national)
         db.add(user)
         db.flush()
-        audit(db, "account_created", actor="cli", target=email, detail={"role": role})
+        set_sites(db, user, sites)
+        audit(db, "account_created", user_id=actor_id, actor=actor, target=email,
+              detail={"role": role, "scope": scope_of(user).label()})
         return user
 
     # tokens ---------------------------------------------------------------------------------------------
@@ -135,7 +162,7 @@ class StaffAuth:
         db.add(StaffSession(id=self.session_id(token), user_id=user.id, created_at=now, last_seen_at=now,
                             expires_at=now + self.lifetime))
         audit(db, "login", user_id=user.id, actor=user.email)
-        return LoginResult(staff=Staff(user.id, user.email, user.role, token, self.csrf_for(token)))
+        return LoginResult(staff=Staff(user.id, user.email, user.role, token, self.csrf_for(token), scope_of(user)))
 
     # sessions -------------------------------------------------------------------------------------------
     def staff_for(self, db: Session, token: str) -> Staff | None:
@@ -152,7 +179,7 @@ class StaffAuth:
             return None
         if now - as_utc(row.last_seen_at) > LAST_SEEN_EVERY:
             row.last_seen_at = now
-        return Staff(user.id, user.email, user.role, token, self.csrf_for(token))
+        return Staff(user.id, user.email, user.role, token, self.csrf_for(token), scope_of(user))
 
     def logout(self, db: Session, staff: Staff) -> None:
         db.execute(delete(StaffSession).where(StaffSession.id == self.session_id(staff.token)))

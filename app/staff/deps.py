@@ -121,3 +121,23 @@ def admin(staff: StaffDep) -> Staff:
 
 
 AdminDep = Annotated[Staff, Depends(admin)]
+
+
+def national_admin(staff: StaffDep) -> Staff:
+    """For what touches every site: the shared index, new sites, origins (a security boundary)."""
+    if not staff.is_national_admin:
+        raise StaffForbidden("Only national administrators can do this.")
+    return staff
+
+
+NationalAdminDep = Annotated[Staff, Depends(national_admin)]
+
+
+def national(staff: StaffDep) -> Staff:
+    """For changes to what residents of every site are shown (the corpus's translations)."""
+    if not staff.scope.national:
+        raise StaffForbidden("Only national accounts can change what residents of every site are shown.")
+    return staff
+
+
+NationalDep = Annotated[Staff, Depends(national)]

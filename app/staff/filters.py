@@ -1,4 +1,7 @@
-"""The queue's filters, read leniently from the query string (a bad value is dropped and reported, never a 422)."""
+"""The queue's filters, read leniently from the query string (a bad value is dropped and reported, never a 422).
+
+A filter always carries the viewer's scope, and its conditions always include it: a query built from a filter
+cannot reach another site's answers, whatever the query string says."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +12,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.pipeline.answer import Status
+from app.staff.scope import Scope
 from app.store.models import AnswerRecord, Feedback
 from app.store.staff_models import AnswerReview
 
@@ -30,6 +34,7 @@ def day_start(day: dt.date) -> dt.datetime:
 
 @dataclass(frozen=True)
 class AnswerFilter:
+    scope: Scope
     language: str = ""
     site: str = ""
     status: str = ""
@@ -42,11 +47,12 @@ class AnswerFilter:
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
-    def from_query(cls, params) -> "AnswerFilter":
+    def from_query(cls, params, scope: Scope) -> "AnswerFilter":
         problems: list[str] = []
-        values: dict = {}
+        values: dict = {"scope": scope}
         for name in ("language", "site"):
             values[name] = (params.get(name) or "").strip()[:64]
+        values["site"] = scope.site_filter(values["site"], problems)
         for name, allowed in (("status", ("",) + STATUSES), ("feedback", tuple(FEEDBACK_CHOICES)),
                               ("reviewed", tuple(REVIEWED_CHOICES))):
             v = (params.get(name) or "").strip()
@@ -78,7 +84,7 @@ class AnswerFilter:
         f = replace(self, **overrides)
         out = {}
         for fl in fields(f):
-            if fl.name == "problems":
+            if fl.name in ("problems", "scope"):
                 continue
             v = getattr(f, fl.name)
             if v in (None, "") or (fl.name == "page" and v == 1) or (fl.name == "per_page" and v == 25):
@@ -94,7 +100,7 @@ class AnswerFilter:
 
     def conditions(self) -> list[ColumnElement]:
         a = AnswerRecord
-        where: list[ColumnElement] = []
+        where: list[ColumnElement] = [self.scope.answers()]
         if self.language:
             where.append(a.language == self.language)
         if self.site == NO_SITE:

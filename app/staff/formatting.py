@@ -43,3 +43,17 @@ def topic_namer(bundle):
             return catalogue.text(topic, "en").name
         return topic or "general questions (no resident topic)"
     return name
+
+
+def contact_namer(bundle):
+    """follow-through contact key -> who that is, for staff pages (app/api/followthrough.py gives the keys)."""
+    catalogue = bundle.catalogue if bundle is not None else None
+    own = {"migrationsverket": "Migrationsverket", "site": "the site's own contact", "other": "another contact"}
+
+    def name(key: str) -> str:
+        if key in own:
+            return own[key]
+        if catalogue is not None and key in catalogue.authorities:
+            return catalogue.authorities[key].name
+        return key
+    return name

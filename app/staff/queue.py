@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.staff.filters import AnswerFilter
+from app.staff.scope import Scope
 from app.store.models import AnswerRecord, Feedback
 from app.store.staff_models import AnswerReview, CitationReview
 
@@ -67,9 +68,11 @@ def queue_page(db: Session, f: AnswerFilter) -> QueuePage:
     return QueuePage([(r, extras[r.id]) for r in rows], total, page, pages)
 
 
-def filter_options(db: Session) -> tuple[list[str], list[str | None]]:
-    languages = sorted(x for x in db.scalars(select(AnswerRecord.language).distinct()) if x)
-    sites = sorted(db.scalars(select(AnswerRecord.site).distinct()), key=lambda s: (s is None, s or ""))
+def filter_options(db: Session, scope: Scope) -> tuple[list[str], list[str | None]]:
+    """Languages and sites to filter by: only those of answers this viewer may see."""
+    languages = sorted(x for x in db.scalars(select(AnswerRecord.language).where(scope.answers()).distinct()) if x)
+    sites = sorted(db.scalars(select(AnswerRecord.site).where(scope.answers()).distinct()),
+                   key=lambda s: (s is None, s or ""))
     return languages, sites
 
 

@@ -11,7 +11,8 @@ from app.staff.security import new_token, same
 
 public = APIRouter(prefix="/staff")
 protected = APIRouter(prefix="/staff", dependencies=[Depends(guard)])
-PUBLIC_ROUTES = {("GET", "/staff/login"), ("POST", "/staff/login")}   # tests/staff/test_access.py holds us to it
+# tests/staff/test_access.py holds us to it; /staff/setup is a new account's one-time link (routes_accounts.py)
+PUBLIC_ROUTES = {("GET", "/staff/login"), ("POST", "/staff/login"), ("GET", "/staff/setup"), ("POST", "/staff/setup")}
 
 
 def _safe_next(value: str | None) -> str:

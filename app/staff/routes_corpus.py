@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.corpus.document import CorpusError, corpus_hash, load_corpus
 from app.corpus.passages import Passage
 from app.staff.audit import audit
-from app.staff.deps import AdminDep, DbDep, StaffDep, console, guard
+from app.staff.accounts import audit_condition
+from app.staff.deps import AdminDep, DbDep, NationalAdminDep, StaffDep, console, guard
 from app.staff.evidence import document_passages
 from app.staff.formatting import topic_namer
 from app.staff.routes_sources import sources_context
@@ -71,7 +72,7 @@ def document(document_id: str, request: Request, db: DbDep, staff: StaffDep) -> 
 
 
 @router.post("/corpus/rebuild")
-def rebuild(request: Request, db: DbDep, staff: AdminDep) -> Response:
+def rebuild(request: Request, db: DbDep, staff: NationalAdminDep) -> Response:
     c = console(request)
     started = c.rebuilder.start(staff.id, staff.email)
     audit(db, "index_rebuild_requested", user_id=staff.id, actor=staff.email,
@@ -85,7 +86,7 @@ def audit_log(request: Request, db: DbDep, staff: AdminDep) -> Response:
         before = int(request.query_params.get("before") or 0)
     except ValueError:
         before = 0
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE)
+    stmt = select(AuditEvent).where(audit_condition(staff.scope)).order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE)
     if before:
         stmt = stmt.where(AuditEvent.id < before)
     events = db.scalars(stmt).all()

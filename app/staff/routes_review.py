@@ -9,21 +9,21 @@ from sqlalchemy.orm import selectinload
 from app.staff.audit import audit
 from app.staff.deps import DbDep, FormDep, StaffDep, console, guard
 from app.staff.evidence import citation_views
-from app.staff.formatting import topic_namer
+from app.staff.formatting import contact_namer, topic_namer
 from app.staff.filters import FEEDBACK_CHOICES, NO_SITE, PER_PAGE_CHOICES, REVIEWED_CHOICES, STATUSES, AnswerFilter
 from app.staff.queue import export_rows, filter_options, queue_page
 from app.staff.reviews import (ANSWER_VERDICT_LABELS, CITATION_VERDICT_LABELS, ReviewForm, ReviewInvalid,
                                reviews_of, save_review)
-from app.store.models import AnswerRecord, utcnow
+from app.store.models import AnswerRecord, FollowThrough, utcnow
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(guard)])
 
 
 @router.get("")
 def queue(request: Request, db: DbDep, staff: StaffDep) -> Response:
-    f = AnswerFilter.from_query(request.query_params)
+    f = AnswerFilter.from_query(request.query_params, staff.scope)
     page = queue_page(db, f)
-    languages, sites = filter_options(db)
+    languages, sites = filter_options(db, staff.scope)
     audit(db, "view_queue", user_id=staff.id, actor=staff.email, detail=f.for_audit())
     return console(request).render(request, "queue.html", {
         "staff": staff, "f": f, "page": page, "languages": languages, "sites": sites, "statuses": STATUSES,
@@ -33,7 +33,7 @@ def queue(request: Request, db: DbDep, staff: StaffDep) -> Response:
 
 @router.get("/export.csv")
 def export(request: Request, db: DbDep, staff: StaffDep) -> Response:
-    f = AnswerFilter.from_query(request.query_params)
+    f = AnswerFilter.from_query(request.query_params, staff.scope)
     audit(db, "export_csv", user_id=staff.id, actor=staff.email, detail=f.for_audit())
     name = f"kalla-answers-{utcnow():%Y%m%d-%H%M%S}.csv"
     return StreamingResponse(export_rows(console(request).state.store.Session, f), media_type="text/csv; charset=utf-8",
@@ -56,7 +56,12 @@ def _answer_page(request: Request, db, staff, answer: AnswerRecord, error: str =
                    "citations": {c.position: (c.verdict, c.comment) for c in mine.citations}}
     else:
         prefill = {"verdict": "", "comment": "", "citations": {}}
+    name = contact_namer(bundle)
+    links = [f"{name(c)}, {link}" for c, link in db.execute(
+        select(FollowThrough.contact, FollowThrough.link).where(FollowThrough.answer_id == answer.id)
+        .order_by(FollowThrough.id))]
     return console(request).render(request, "answer.html", {
+        "links_used": links,
         "staff": staff, "a": answer, "views": citation_views(answer.citations, bundle), "bundle": bundle,
         "reviews": reviews, "mine": mine, "error": error, "prefill": prefill,
         "saved": request.query_params.get("saved") == "1", "verdict_labels": ANSWER_VERDICT_LABELS,
@@ -65,9 +70,10 @@ def _answer_page(request: Request, db, staff, answer: AnswerRecord, error: str =
     }, status)
 
 
-def _load(db, answer_id: str) -> AnswerRecord | None:
+def _load(db, answer_id: str, staff) -> AnswerRecord | None:
+    """The answer, if this person may see it (another site's answer is as absent as a deleted one)."""
     return db.scalar(select(AnswerRecord).options(selectinload(AnswerRecord.feedback))
-                     .where(AnswerRecord.id == answer_id[:32]))
+                     .where(AnswerRecord.id == answer_id[:32], staff.scope.answers()))
 
 
 def _not_found(request: Request, staff) -> Response:
@@ -78,7 +84,7 @@ def _not_found(request: Request, staff) -> Response:
 
 @router.get("/answers/{answer_id}")
 def answer_page(answer_id: str, request: Request, db: DbDep, staff: StaffDep) -> Response:
-    answer = _load(db, answer_id)
+    answer = _load(db, answer_id, staff)
     if answer is None:
         return _not_found(request, staff)
     audit(db, "view_answer", user_id=staff.id, actor=staff.email, target=answer.id)
@@ -87,7 +93,7 @@ def answer_page(answer_id: str, request: Request, db: DbDep, staff: StaffDep) ->
 
 @router.post("/answers/{answer_id}/review")
 def review(answer_id: str, request: Request, db: DbDep, staff: StaffDep, form: FormDep) -> Response:
-    answer = _load(db, answer_id)
+    answer = _load(db, answer_id, staff)
     if answer is None:
         return _not_found(request, staff)
     try:

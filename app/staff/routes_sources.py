@@ -1,6 +1,7 @@
 """/staff/corpus: add a source (upload or address) as a draft, see what it would change, approve it into the
 corpus; check published sources at their addresses and turn a changed one into a draft of its new version.
-Administrators act; every staff member may look. Every step is audited."""
+The corpus is shared by every site: national administrators act, national accounts may look (a draft's preview
+re-asks questions residents of every site asked). Every step is audited."""
 from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
@@ -18,7 +19,7 @@ from app.sources.fetch import FetchError
 from app.sources.preview import logged_questions, topic_impact
 from app.sources.publish import NotPublishable, problems, publish, reject
 from app.staff.audit import audit
-from app.staff.deps import AdminDep, DbDep, FormDep, StaffDep, console, guard
+from app.staff.deps import DbDep, FormDep, NationalAdminDep, NationalDep, console, guard
 from app.store.source_models import SourceCheck, SourceDraft
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(guard)])
@@ -57,12 +58,12 @@ def _meta_from(form) -> DraftMeta:
 
 
 @router.get("/corpus/sources/add")
-def add_form(request: Request, staff: AdminDep) -> Response:
+def add_form(request: Request, staff: NationalAdminDep) -> Response:
     return _form_page(request, console(request), staff, DraftMeta(language=""))
 
 
 @router.post(UPLOAD_PATH.removeprefix("/staff"))
-def add(request: Request, db: DbDep, staff: AdminDep, form: FormDep, background: BackgroundTasks) -> Response:
+def add(request: Request, db: DbDep, staff: NationalAdminDep, form: FormDep, background: BackgroundTasks) -> Response:
     c = console(request)
     meta, address = _meta_from(form), str(form.get("address") or "").strip()
     upload = form.get("file")
@@ -94,7 +95,7 @@ def _draft_or_404(request, db, staff, draft_id: str):
 
 
 @router.get("/corpus/drafts/{draft_id}")
-def draft_page(draft_id: str, request: Request, db: DbDep, staff: StaffDep) -> Response:
+def draft_page(draft_id: str, request: Request, db: DbDep, staff: NationalDep) -> Response:
     c = console(request)
     draft, missing = _draft_or_404(request, db, staff, draft_id)
     if missing:
@@ -111,7 +112,7 @@ def draft_page(draft_id: str, request: Request, db: DbDep, staff: StaffDep) -> R
 
 
 @router.post("/corpus/drafts/{draft_id}/meta")
-def edit(draft_id: str, request: Request, db: DbDep, staff: AdminDep, form: FormDep,
+def edit(draft_id: str, request: Request, db: DbDep, staff: NationalAdminDep, form: FormDep,
          background: BackgroundTasks) -> Response:
     c = console(request)
     draft, missing = _draft_or_404(request, db, staff, draft_id)
@@ -125,7 +126,7 @@ def edit(draft_id: str, request: Request, db: DbDep, staff: AdminDep, form: Form
 
 
 @router.post("/corpus/drafts/{draft_id}/preview")
-def recompute(draft_id: str, request: Request, db: DbDep, staff: AdminDep, background: BackgroundTasks) -> Response:
+def recompute(draft_id: str, request: Request, db: DbDep, staff: NationalAdminDep, background: BackgroundTasks) -> Response:
     draft, missing = _draft_or_404(request, db, staff, draft_id)
     if missing:
         return missing
@@ -136,7 +137,7 @@ def recompute(draft_id: str, request: Request, db: DbDep, staff: AdminDep, backg
 
 
 @router.post("/corpus/drafts/{draft_id}/approve")
-def approve(draft_id: str, request: Request, db: DbDep, staff: AdminDep) -> Response:
+def approve(draft_id: str, request: Request, db: DbDep, staff: NationalAdminDep) -> Response:
     c = console(request)
     draft, missing = _draft_or_404(request, db, staff, draft_id)
     if missing:
@@ -153,7 +154,7 @@ def approve(draft_id: str, request: Request, db: DbDep, staff: AdminDep) -> Resp
 
 
 @router.post("/corpus/drafts/{draft_id}/reject")
-def reject_draft(draft_id: str, request: Request, db: DbDep, staff: AdminDep, form: FormDep) -> Response:
+def reject_draft(draft_id: str, request: Request, db: DbDep, staff: NationalAdminDep, form: FormDep) -> Response:
     draft, missing = _draft_or_404(request, db, staff, draft_id)
     if missing:
         return missing
@@ -165,14 +166,14 @@ def reject_draft(draft_id: str, request: Request, db: DbDep, staff: AdminDep, fo
 
 
 @router.post("/corpus/sources/check")
-def check_now(request: Request, db: DbDep, staff: AdminDep, background: BackgroundTasks) -> Response:
+def check_now(request: Request, db: DbDep, staff: NationalAdminDep, background: BackgroundTasks) -> Response:
     audit(db, "sources_check_requested", user_id=staff.id, actor=staff.email)
     background.add_task(console(request).sources.check, staff.email, staff.id)
     return RedirectResponse("/staff/corpus?checking=1#sources", status_code=303)
 
 
 @router.get("/corpus/checks/{check_id}")
-def check_page(check_id: int, request: Request, db: DbDep, staff: StaffDep) -> Response:
+def check_page(check_id: int, request: Request, db: DbDep, staff: NationalDep) -> Response:
     c = console(request)
     check = db.get(SourceCheck, check_id)
     if check is None:
@@ -186,7 +187,7 @@ def check_page(check_id: int, request: Request, db: DbDep, staff: StaffDep) -> R
 
 
 @router.post("/corpus/checks/{check_id}/draft")
-def new_version(check_id: int, request: Request, db: DbDep, staff: AdminDep, background: BackgroundTasks) -> Response:
+def new_version(check_id: int, request: Request, db: DbDep, staff: NationalAdminDep, background: BackgroundTasks) -> Response:
     c = console(request)
     check = db.get(SourceCheck, check_id)
     open_ = db.scalars(select(SourceDraft).where(SourceDraft.check_id == check_id, SourceDraft.state == "draft")).first() \

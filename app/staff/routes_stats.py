@@ -11,8 +11,9 @@ from app.staff.deps import DbDep, StaffDep, console, guard
 from app.staff.filters import NO_SITE, STATUSES
 from app.staff.queue import filter_options
 from app.staff.reviews import ANSWER_VERDICT_LABELS
+from app.staff.comparison import MIN_SITES, compare
 from app.staff.stats import StatsFilter, compute, topics_to_load
-from app.staff.formatting import language_name, topic_namer
+from app.staff.formatting import contact_namer, language_name, topic_namer
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(guard)])
 STATUS_LABELS = {s.value: s.label for s in Status}
@@ -67,9 +68,11 @@ def _charts(st, language_name) -> dict:
 @router.get("/stats")
 def stats_page(request: Request, db: DbDep, staff: StaffDep) -> Response:
     c = console(request)
-    f = StatsFilter.from_query(request.query_params)
+    f = StatsFilter.from_query(request.query_params, staff.scope)
     st = compute(db, f)
-    languages, sites = filter_options(db)
+    languages, sites = filter_options(db, staff.scope)
+    # One municipality's view (a site account, or a national one choosing a site) beside the national figures.
+    comparison = compare(db, st) if not staff.scope.national or f.site else None
     audit(db, "view_stats", user_id=staff.id, actor=staff.email, detail=f.params())
     store = c.state.store
     bundle = c.state.pipeline.bundle if c.state.pipeline is not None else None
@@ -77,6 +80,9 @@ def stats_page(request: Request, db: DbDep, staff: StaffDep) -> Response:
     topic_name = topic_namer(bundle)
     return c.render(request, "stats.html", {
         "to_load": topics_to_load(st, covered), "covered_topics": covered, "topic_name": topic_name,
+        "comparison": comparison, "min_sites": MIN_SITES, "contact_name": contact_namer(bundle),
+        "reason_label": lambda key: topic_name(key) if bundle and bundle.catalogue and key in bundle.catalogue.topics
+        else key.replace("_", " "),
         "staff": staff, "st": st, "f": f, "charts": _charts(st, language_name), "languages": languages,
         "sites": sites, "NO_SITE": NO_SITE, "site_label": _site_label, "language_name_filter": language_name,
         "statuses": STATUSES,

@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.i18n.languages import LANGUAGES, normalise_code
 from app.staff.audit import audit
-from app.staff.deps import DbDep, FormDep, StaffDep, console, guard
+from app.staff.deps import DbDep, FormDep, NationalDep, StaffDep, console, guard
 from app.staff.translations import review_renderings, rows, save_review
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(guard)])
@@ -35,7 +35,7 @@ def translations_page(request: Request, db: DbDep, staff: StaffDep) -> Response:
 
 
 @router.post("/translations/{language}/{sentence_id}")
-def review(language: str, sentence_id: str, request: Request, db: DbDep, staff: StaffDep, form: FormDep) -> Response:
+def review(language: str, sentence_id: str, request: Request, db: DbDep, staff: NationalDep, form: FormDep) -> Response:
     c = console(request)
     bundle = _bundle(request)
     lang = normalise_code(language)

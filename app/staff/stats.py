@@ -1,7 +1,8 @@
 """Where Källa falls short, counted in the database: answers per day, by language, site, resident topic and
 status; handoff and no-answer rates; how many answers reviewers judged to answer the question; citation
-precision from reviews; share of helpful feedback. Topics the texts do not cover, most asked first, say which
-authority text to load next."""
+precision from reviews; share of helpful feedback; how often a handoff card was followed through (a resident
+used its phone or web link). Topics the texts do not cover, most asked first, say which authority text to
+load next."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.staff.filters import NO_SITE, day_start
-from app.store.models import AnswerRecord, Feedback, utcnow
+from app.staff.scope import Scope
+from app.store.models import AnswerRecord, Feedback, FollowThrough, utcnow
 from app.store.staff_models import AnswerReview, CitationReview
 
 DEFAULT_DAYS = 30
@@ -29,6 +31,9 @@ class Group:
     not_helpful: int = 0
     citations: Counter = field(default_factory=Counter)      # supported / partly / not_supported
     verdicts: Counter = field(default_factory=Counter)       # app.store.staff_models.ANSWER_VERDICTS
+    cards: int = 0                                           # answers that showed a handoff card
+    followed: int = 0                                        # ... of which a resident used a phone or web link
+    links: Counter = field(default_factory=Counter)          # (contact, phone|web) -> links used
 
     @staticmethod
     def _share(part: int, whole: int) -> float | None:
@@ -73,9 +78,15 @@ class Group:
     def helpful_share(self) -> float | None:
         return self._share(self.helpful, self.feedback)
 
+    @property
+    def follow_rate(self) -> float | None:
+        """Handoff cards followed through (a phone or web link used at least once) over cards shown."""
+        return self._share(self.followed, self.cards)
+
 
 @dataclass
 class StatsFilter:
+    scope: Scope                   # always part of the conditions (see app/staff/scope.py)
     date_from: dt.date
     date_to: dt.date
     language: str = ""
@@ -83,7 +94,7 @@ class StatsFilter:
     problems: tuple[str, ...] = ()
 
     @classmethod
-    def from_query(cls, params, today: dt.date | None = None) -> "StatsFilter":
+    def from_query(cls, params, scope: Scope, today: dt.date | None = None) -> "StatsFilter":
         today = today or utcnow().date()
         problems = []
         dates = {}
@@ -98,12 +109,12 @@ class StatsFilter:
         if (hi - lo).days >= MAX_DAYS:
             lo = hi - dt.timedelta(days=MAX_DAYS - 1)
             problems.append(f"at most {MAX_DAYS} days at once; the range was shortened")
-        return cls(lo, hi, (params.get("language") or "").strip()[:64], (params.get("site") or "").strip()[:64],
-                   tuple(problems))
+        site = scope.site_filter((params.get("site") or "").strip()[:64], problems)
+        return cls(scope, lo, hi, (params.get("language") or "").strip()[:64], site, tuple(problems))
 
     def conditions(self) -> list:
         a = AnswerRecord
-        where = [a.created_at >= day_start(self.date_from),
+        where = [self.scope.answers(), a.created_at >= day_start(self.date_from),
                  a.created_at < day_start(self.date_to + dt.timedelta(days=1))]
         if self.language:
             where.append(a.language == self.language)
@@ -135,6 +146,7 @@ class Stats:
     by_language: dict[str, Group]
     by_site: dict[str, Group]
     by_topic: dict[str, Group]                 # "" = general questions (no resident topic)
+    by_reason: dict[str, Group]                # handoff reason -> answers that showed a card for it
 
 
 def _day_expr(db: Session):
@@ -159,52 +171,68 @@ def compute(db: Session, f: StatsFilter) -> Stats:
     by_language: dict[str, Group] = {}
     by_site: dict[str, Group] = {}
     by_topic: dict[str, Group] = {}
+    by_reason: dict[str, Group] = {}
     per_day: dict[dt.date, Counter] = defaultdict(Counter)
     per_day_language: dict[dt.date, Counter] = defaultdict(Counter)
     per_day_site: dict[dt.date, Counter] = defaultdict(Counter)
+    slices = (a.language, a.site, a.topic, a.handoff_reason)
 
-    def groups(language: str, site: str | None, topic: str | None) -> tuple[Group, ...]:
-        return (total, by_language.setdefault(language, Group(language)),
-                by_site.setdefault(site_key(site), Group(site_key(site))), by_topic.setdefault(topic or "", Group(topic or "")))
+    def groups(language: str, site: str | None, topic: str | None, reason: str | None) -> tuple[Group, ...]:
+        out = (total, by_language.setdefault(language, Group(language)),
+               by_site.setdefault(site_key(site), Group(site_key(site))),
+               by_topic.setdefault(topic or "", Group(topic or "")))
+        return out + (by_reason.setdefault(reason, Group(reason)),) if reason else out
 
     day = _day_expr(db)
-    for d, language, site, topic, status, n in db.execute(
-            select(day, a.language, a.site, a.topic, a.status, func.count()).where(*where)
-            .group_by(day, a.language, a.site, a.topic, a.status)):
+    for d, language, site, topic, reason, status, n in db.execute(
+            select(day, *slices, a.status, func.count()).where(*where).group_by(day, *slices, a.status)):
         day_ = _as_date(d)
         per_day[day_][status] += n
         per_day_language[day_][language] += n
         per_day_site[day_][site_key(site)] += n
-        for g in groups(language, site, topic):
+        for g in groups(language, site, topic, reason):
             g.answers += n
             g.statuses[status] += n
-    for language, site, topic, helpful, n in db.execute(
-            select(a.language, a.site, a.topic, Feedback.helpful, func.count()).join(Feedback, Feedback.answer_id == a.id)
-            .where(*where).group_by(a.language, a.site, a.topic, Feedback.helpful)):
-        for g in groups(language, site, topic):
+            g.cards += n if reason else 0
+    for language, site, topic, reason, helpful, n in db.execute(
+            select(*slices, Feedback.helpful, func.count()).join(Feedback, Feedback.answer_id == a.id)
+            .where(*where).group_by(*slices, Feedback.helpful)):
+        for g in groups(language, site, topic, reason):
             if helpful:
                 g.helpful += n
             else:
                 g.not_helpful += n
-    for language, site, topic, verdict, n in db.execute(
-            select(a.language, a.site, a.topic, CitationReview.verdict, func.count())
-            .join(AnswerReview, AnswerReview.answer_id == a.id).join(CitationReview, CitationReview.review_id ==
-                                                                      AnswerReview.id)
-            .where(*where).group_by(a.language, a.site, a.topic, CitationReview.verdict)):
-        for g in groups(language, site, topic):
-            g.citations[verdict] += n
-    for language, site, topic, verdict, n in db.execute(
-            select(a.language, a.site, a.topic, AnswerReview.verdict, func.count())
+    for language, site, topic, reason, verdict, n in db.execute(
+            select(*slices, CitationReview.verdict, func.count())
             .join(AnswerReview, AnswerReview.answer_id == a.id)
-            .where(*where).group_by(a.language, a.site, a.topic, AnswerReview.verdict)):
-        for g in groups(language, site, topic):
+            .join(CitationReview, CitationReview.review_id == AnswerReview.id)
+            .where(*where).group_by(*slices, CitationReview.verdict)):
+        for g in groups(language, site, topic, reason):
+            g.citations[verdict] += n
+    for language, site, topic, reason, verdict, n in db.execute(
+            select(*slices, AnswerReview.verdict, func.count()).join(AnswerReview, AnswerReview.answer_id == a.id)
+            .where(*where).group_by(*slices, AnswerReview.verdict)):
+        for g in groups(language, site, topic, reason):
             g.verdicts[verdict] += n
+    # Follow-through: every answer falls in exactly one slice, so distinct answers per slice add up.
+    for language, site, topic, reason, n in db.execute(
+            select(*slices, func.count(func.distinct(FollowThrough.answer_id)))
+            .join(FollowThrough, FollowThrough.answer_id == a.id).where(*where, a.handoff_reason != "")
+            .group_by(*slices)):
+        for g in groups(language, site, topic, reason):
+            g.followed += n
+    for language, site, topic, reason, contact, link, n in db.execute(
+            select(*slices, FollowThrough.contact, FollowThrough.link, func.count())
+            .join(FollowThrough, FollowThrough.answer_id == a.id).where(*where, a.handoff_reason != "")
+            .group_by(*slices, FollowThrough.contact, FollowThrough.link)):
+        for g in groups(language, site, topic, reason):
+            g.links[(contact, link)] += n
     order = lambda d: dict(sorted(d.items(), key=lambda kv: (-kv[1].answers, kv[0])))  # noqa: E731
     days = f.days()
     return Stats(f, total, {d: per_day.get(d, Counter()) for d in days},
                  {d: per_day_language.get(d, Counter()) for d in days},
                  {d: per_day_site.get(d, Counter()) for d in days}, order(by_language), order(by_site),
-                 order(by_topic))
+                 order(by_topic), order(by_reason))
 
 
 def topics_to_load(st: Stats, covered: set[str]) -> list[Group]:

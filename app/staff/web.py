@@ -12,11 +12,13 @@ from fastapi.templating import Jinja2Templates
 
 from app.config import DEV_SESSION_SECRET
 from app.corpus.document import is_home_page
-from app.staff import routes_auth, routes_corpus, routes_review, routes_sources, routes_stats, routes_translations
+from app.staff import (routes_accounts, routes_auth, routes_corpus, routes_review, routes_sites, routes_sources,
+                       routes_stats, routes_translations)
 from app.staff.auth import StaffAuth
 from app.staff.formatting import language_name, notice, pct, text_direction, when
 from app.staff.deps import StaffAuthRequired, StaffForbidden, StaffUnavailable, session_cookie_name
 from app.staff.rebuild import IndexRebuilder
+from app.staff.site_admin import describe as describe_change
 
 log = logging.getLogger("kalla.staff")
 HERE = Path(__file__).parent
@@ -70,7 +72,7 @@ class StaffSecurityHeaders:
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters.update(when=when, pct=pct, language_name=language_name, direction=text_direction,
                              home_page=is_home_page)
-templates.env.globals.update(notice=notice, PREFIX=PREFIX)
+templates.env.globals.update(notice=notice, PREFIX=PREFIX, describe_change=describe_change)
 
 
 def _page(request: Request, title: str, message: str, status: int) -> HTMLResponse:
@@ -83,7 +85,8 @@ def install(app: FastAPI) -> None:
     app.state.staff = StaffConsole(state)
     if state.settings.staff_session_secret.get_secret_value() == DEV_SESSION_SECRET:
         log.warning("staff console uses the development session secret: set KALLA_STAFF_SESSION_SECRET")
-    for module in (routes_auth, routes_review, routes_stats, routes_corpus, routes_sources, routes_translations):
+    for module in (routes_auth, routes_review, routes_stats, routes_corpus, routes_sources, routes_translations,
+                   routes_sites, routes_accounts):
         app.include_router(module.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(HERE / "static")), name="staff-static")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -49,6 +49,17 @@ class Feedback(Base):
     helpful: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(Text, default="")   # after redaction
     answer: Mapped[AnswerRecord] = relationship(back_populates="feedback")
+
+
+class FollowThrough(Base):
+    """A resident used a handoff card's phone or web link: which answer, which contact, which kind of link.
+    Nothing else (no time of its own, no address, no browser): the answer's row already says when and where."""
+    __tablename__ = "handoff_follow_through"
+    __table_args__ = (UniqueConstraint("answer_id", "contact", "link", name="uq_follow_through_answer_contact_link"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    answer_id: Mapped[str] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+    contact: Mapped[str] = mapped_column(String(40))    # migrationsverket | site | an authority id | crisis_<number>
+    link: Mapped[str] = mapped_column(String(8))        # phone | web
 
 
 Index("ix_answers_site_created", AnswerRecord.site, AnswerRecord.created_at)

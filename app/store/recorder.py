@@ -6,11 +6,12 @@ import logging
 import threading
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.pipeline.answer import Answer
 from app.pipeline.redact import redact
 from app.store.db import make_engine, migrate, session_factory
-from app.store.models import AnswerRecord, Feedback, utcnow
+from app.store.models import AnswerRecord, Feedback, FollowThrough, utcnow
 
 log = logging.getLogger("kalla.store")
 
@@ -67,12 +68,30 @@ class AnswerStore:
             s.add(Feedback(answer_id=answer_id, helpful=helpful, reason=redact(reason or "").text[:500]))
         return True
 
+    def record_follow_through(self, answer_id: str, site: str | None, contact: str, link: str) -> bool | None:
+        """True when counted, False when this link of this contact was already counted for the answer, None when
+        there is no such answer with a (non-crisis) handoff card asked on this site."""
+        try:
+            with self.Session.begin() as s:
+                row = s.get(AnswerRecord, answer_id)
+                if row is None or row.site != site or not row.handoff_reason or row.handoff_reason == "crisis":
+                    return None
+                if s.scalar(select(FollowThrough.id).where(FollowThrough.answer_id == answer_id,
+                                                           FollowThrough.contact == contact,
+                                                           FollowThrough.link == link)) is not None:
+                    return False
+                s.add(FollowThrough(answer_id=answer_id, contact=contact, link=link))
+        except IntegrityError:
+            return False          # the same link, counted by a parallel request a moment ago
+        return True
+
     def purge(self, older_than_days: int) -> int:
         cutoff = utcnow() - dt.timedelta(days=older_than_days)
         try:
             with self.Session.begin() as s:
                 ids = select(AnswerRecord.id).where(AnswerRecord.created_at < cutoff)
                 s.execute(delete(Feedback).where(Feedback.answer_id.in_(ids)))
+                s.execute(delete(FollowThrough).where(FollowThrough.answer_id.in_(ids)))
                 return s.execute(delete(AnswerRecord).where(AnswerRecord.created_at < cutoff)).rowcount or 0
         except Exception as exc:  # noqa: BLE001
             self._failed("retention", exc)

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.store.models import Base, utcnow
+from app.store.site_models import SiteRecord  # noqa: F401 - the sites table, which accounts belong to
 
 ROLES = ("reviewer", "admin")
 # Does the answer help the resident? "correct" = the quote answers the question; "not_relevant" = a quote that does
@@ -30,6 +31,24 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # National accounts see every site; any other account sees only the sites listed in staff_user_sites (none:
+    # nothing). New accounts are not national unless made so explicitly.
+    national: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A one-time link for the person to choose their password (accounts made on the web): its keyed hash.
+    setup_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    setup_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    site_links: Mapped[list["StaffUserSite"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def site_ids(self) -> frozenset[str]:
+        return frozenset(link.site_id for link in self.site_links)
+
+
+class StaffUserSite(Base):
+    """An account belongs to this site (an account may belong to several)."""
+    __tablename__ = "staff_user_sites"
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class StaffSession(Base):

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.sites import SiteRegistry, SitesError, load_sites, normalise_origin, parse_sites, text_colour_on
+from app.site_registry import SiteRegistry
+from app.sites import SitesError, load_sites, normalise_origin, parse_sites, text_colour_on
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WIDGET_SOURCES = ROOT / "app" / "static" / "widget"
@@ -102,6 +103,45 @@ def test_registry_picks_up_edits_and_survives_a_broken_one(tmp_path):
         SiteRegistry(tmp_path / "missing.yaml")
 
 
+class FlakySource:
+    """A database that can be down, and whose sites can change or be broken."""
+
+    def __init__(self, data: dict) -> None:
+        self.data, self.version_no, self.down = data, 1, False
+
+    def version(self):
+        if self.down:
+            raise ConnectionError("database down")
+        return self.version_no
+
+    def load(self):
+        return parse_sites(self.data, "sites table")
+
+    def change(self, data: dict) -> None:
+        self.data, self.version_no = data, self.version_no + 1
+
+
+def test_registry_serves_the_database_falls_back_to_the_file_and_keeps_the_last_good_version(tmp_path):
+    path = tmp_path / "sites.yaml"
+    path.write_text(yaml.safe_dump(GOOD), encoding="utf-8")
+    registry = SiteRegistry(path, refresh_seconds=0)
+    source = FlakySource({"sites": {"fromdb": {"name": "Från databasen", "allowed_origins": ["https://db.se"]}}})
+    source.down = True
+    registry.attach(source)                                  # the database is down at start: the file serves
+    assert registry.served_from == "file" and registry.get("kommun") and "database unavailable" in registry.error
+    source.down = False
+    assert registry.reload() and registry.served_from == "database"
+    assert registry.get("kommun") is None and registry.origin_known("https://db.se")
+    source.down = True                                       # down again: the last database version stays
+    assert not registry.reload() and registry.get("fromdb") is not None and registry.error
+    source.down = False
+    source.change({"sites": {"fromdb": {"name": "x", "accent": "nope"}}})
+    assert not registry.reload() and "accent" in registry.error and registry.get("fromdb").name == "Från databasen"
+    source.change({"sites": {"fromdb": {"name": "Ny", "allowed_origins": ["https://ny.se"]}}})
+    assert registry.reload() and registry.origin_known("https://ny.se") and not registry.origin_known("https://db.se")
+    assert not registry.reload()                             # same version: nothing read again
+
+
 # --- the API's Origin check and CORS ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -134,7 +174,7 @@ def test_requests_without_origin_keep_working(client):
 @pytest.mark.integration
 def test_unknown_site_is_a_clear_403(client):
     r = client.post("/api/chat", json={"message": QUESTION, "site": "nowhere"})
-    assert r.status_code == 403 and r.json() == {"detail": "unknown site 'nowhere': it is not in the sites file"}
+    assert r.status_code == 403 and r.json() == {"detail": "unknown site 'nowhere': no site has this id"}
     assert client.get("/api/sites/nowhere").status_code == 403
 
 
@@ -145,8 +185,8 @@ def test_foreign_origin_is_refused_with_what_to_fix(client):
         r = client.post("/api/chat", json=payload, headers=headers)
         assert r.status_code == 403 and "https://evil.example" in r.json()["detail"]
         assert "access-control-allow-origin" not in r.headers
-    assert "allowed_origins" in client.post("/api/chat", json={"message": QUESTION, "site": "askersund"},
-                                            headers=headers).json()["detail"]
+    assert "/staff/sites" in client.post("/api/chat", json={"message": QUESTION, "site": "askersund"},
+                                         headers=headers).json()["detail"]
     assert client.get("/api/sites/askersund", headers=headers).status_code == 403
     r = client.post("/api/feedback?site=askersund", json={"answer_id": "0" * 32, "helpful": True}, headers=headers)
     assert r.status_code == 403

@@ -162,3 +162,24 @@ def test_a_staff_session_opened_on_one_replica_works_on_the_other(replicas, log_
         assert r.status_code == 200 and email in r.text
     with httpx.Client(base_url=b, follow_redirects=False) as anonymous:
         assert anonymous.get("/staff").status_code == 303         # and without the cookie: the login page
+
+
+def test_a_site_changed_through_one_replica_is_served_by_the_other_without_restart(replicas, log_db):
+    """A site administrator's change (made here as the staff console writes it) reaches every replica."""
+    import dataclasses
+
+    from app.sites import parse_site
+    from app.store.site_store import write_site
+    from app.store.site_models import SiteRecord
+
+    a, b = replicas
+    with Session(log_db) as db, db.begin():
+        row = db.get(SiteRecord, "askersund")
+        site = parse_site(row.id, row.settings)
+        colour = "#0b6e4f" if site.accent != "#0b6e4f" else "#7a1f5c"
+        write_site(db, dataclasses.replace(site, accent=colour), kind="settings", actor="replica test",
+                   before={"accent": site.accent})
+    for url in (a, b):
+        wait_until(lambda: httpx.get(url + "/api/sites/askersund", timeout=5).json()["site"]["accent"] == colour,
+                   f"{url} serving the new accent")
+        assert httpx.get(url + "/readyz", timeout=5).json()["sites"]["served_from"] == "database"

@@ -23,10 +23,11 @@ def csrf_of(html: str) -> str:
     return m.group(1)
 
 
-def ensure_user(app, email: str, role: str, password: str = PASSWORD) -> None:
+def ensure_user(app, email: str, role: str, password: str = PASSWORD, sites: tuple[str, ...] = ()) -> None:
+    """An account that sees the given sites, or every site (national) when none are given."""
     with app.state.kalla.store.Session.begin() as db:
         if db.scalar(select(StaffUser).where(StaffUser.email == email)) is None:
-            StaffAuth.add_user(db, email, role, password)
+            StaffAuth.add_user(db, email, role, password, national=not sites, sites=sites)
 
 
 class StaffClient:

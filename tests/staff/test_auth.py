@@ -95,9 +95,9 @@ def test_sessions_expire_and_disabled_accounts_are_locked_out(staff_app):
 def test_cli_creates_accounts_from_stdin_and_never_prints_the_password(database_url, staff_app, monkeypatch, capsys):
     env = {**os.environ, "KALLA_DATABASE_URL": database_url, "PYTHONPATH": ROOT}
     r = subprocess.run([sys.executable, "-m", "app.cli", "staff", "add", "New.Admin@kalla.test", "--role", "admin",
-                        "--password-stdin"], input="the cli password 123\n", capture_output=True, text=True, env=env,
+                        "--national", "--password-stdin"], input="the cli password 123\n", capture_output=True, text=True, env=env,
                        cwd=ROOT, timeout=300)                 # the real command, as an operator runs it
-    assert r.returncode == 0 and "created admin new.admin@kalla.test" in r.stdout
+    assert r.returncode == 0 and "created admin new.admin@kalla.test (national)" in r.stdout
     assert "the cli password" not in r.stdout + r.stderr
 
     from app import cli
@@ -113,13 +113,26 @@ def test_cli_creates_accounts_from_stdin_and_never_prints_the_password(database_
         return code, out.out + out.err
 
     try:
-        assert run("add", "short@kalla.test", "--role", "reviewer", "--password-stdin", stdin="short\n")[0] == 2
-        code, out = run("add", "new.admin@kalla.test", "--role", "admin", "--password-stdin", stdin="x" * 20)
+        assert run("add", "short@kalla.test", "--role", "reviewer", "--site", "demo", "--password-stdin",
+                   stdin="short\n")[0] == 2
+        code, out = run("add", "new.admin@kalla.test", "--role", "admin", "--national", "--password-stdin",
+                        stdin="x" * 20)
         assert code == 2 and "already exists" in out
         with pytest.raises(SystemExit):
-            run("add", "x@kalla.test", "--role", "boss", "--password-stdin", stdin="x" * 20)
+            run("add", "x@kalla.test", "--role", "boss", "--national", "--password-stdin", stdin="x" * 20)
+        with pytest.raises(SystemExit):                       # no scope given: refused, never a silent default
+            run("add", "x@kalla.test", "--role", "reviewer", "--password-stdin", stdin="x" * 20)
+        code, out = run("add", "x@kalla.test", "--role", "reviewer", "--site", "nowhere", "--password-stdin",
+                        stdin="x" * 20)
+        assert code == 2 and "no such site: nowhere" in out
+        code, out = run("add", "askersund.reviewer@kalla.test", "--role", "reviewer", "--site", "askersund",
+                        "--password-stdin", stdin="x" * 20)
+        assert code == 0 and "(askersund)" in out
         code, listing = run("list")
-        assert "new.admin@kalla.test\tadmin\tactive" in listing and "short@kalla.test" not in listing
+        assert "new.admin@kalla.test\tadmin\tnational\tactive" in listing and "short@kalla.test" not in listing
+        assert "askersund.reviewer@kalla.test\treviewer\taskersund\tactive" in listing
+        assert run("sites", "askersund.reviewer@kalla.test", "--site", "demo", "--site", "askersund")[0] == 0
+        assert "askersund.reviewer@kalla.test\treviewer\taskersund, demo\t" in run("list")[1]
         c = StaffClient(staff_app)
         assert c.login("new.admin@kalla.test", "the cli password 123").status_code == 303
         assert c.get("/staff/audit").status_code == 200

@@ -19,4 +19,4 @@ def test_migrations_match_the_models(staff_app):
         tables = set(inspect(conn).get_table_names())
     assert diff == []
     assert {"staff_users", "staff_sessions", "staff_login_attempts", "answer_reviews", "citation_reviews",
-            "staff_audit"} <= tables
+            "staff_audit", "sites", "site_changes", "staff_user_sites", "handoff_follow_through"} <= tables

@@ -20,8 +20,9 @@ function makeApi(base, site) {
     if (!res.ok) throw new ApiError(res.status, body && typeof body.detail === "string" ? body.detail : "");
     return body;
   }
-  const post = (path, payload) => call(path, {
+  const post = (path, payload, keepalive) => call(path, {
     method: "POST", cache: "no-store", headers: { "content-type": "application/json" }, body: JSON.stringify(payload),
+    keepalive: Boolean(keepalive),
   });
   const q = (lang) => (lang ? "?language=" + encodeURIComponent(lang) : "");
   return {
@@ -30,6 +31,10 @@ function makeApi(base, site) {
     chat: (message, language, history) => post("api/chat", { message, language: language || null, site, history: history || [] }),
     feedback: (answerId, helpful, reason) => post("api/feedback?site=" + encodeURIComponent(site),
       { answer_id: answerId, helpful, reason: reason || null }),
+    // One event when a resident uses a handoff contact's phone or web link: the answer, which contact, which
+    // link. Nothing else; keepalive lets it finish if the link replaces the page.
+    followThrough: (answerId, contact, link) => post("api/followthrough",
+      { answer_id: answerId, contact, link, site }, true),
   };
 }
 

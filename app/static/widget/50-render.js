@@ -23,13 +23,13 @@ function renderAnswer(ui, item, latest) {
   const citations = Array.isArray(data.citations) ? data.citations : [];
   const art = h("article", { class: "msg bot " + String(data.status || ""), tabindex: "-1", lang, dir: ui.dirOf(lang) });
   const crisis = data.status === "crisis";
-  if (crisis && data.handoff) art.append(contactCard(ui, data.handoff, true));
+  if (crisis && data.handoff) art.append(contactCard(ui, data.handoff, true, data.id));
   // A crisis card already says its first lines: the text below it keeps only what the card does not.
   const shown = crisis && data.handoff ? [data.handoff.message].concat((data.handoff.contacts || []).map((c) => c.name)) : [];
   art.append(answerText(ui, data, citations.length, (n) => openSource(ui, art, n), shown));
   const translated = citations.filter((c) => c.translation && c.translation_language === String(data.answer_language || ""));
   if (translated.length) art.append(translationNote(ui, translated, lang));
-  if (!crisis && data.handoff) art.append(contactCard(ui, data.handoff, false));
+  if (!crisis && data.handoff) art.append(contactCard(ui, data.handoff, false, data.id));
   const related = Array.isArray(data.related) ? data.related : [];
   if (related.length) art.append(relatedBlock(ui, related));
   const notices = (Array.isArray(data.notices) ? data.notices : []).filter((n) => NOTICE_KEYS[n]);
@@ -189,24 +189,39 @@ function relatedBlock(ui, related) {
     })));
 }
 
-function contactCard(ui, handoff, crisis) {
+function contactCard(ui, handoff, crisis, answerId) {
   const headId = uid("help");
   const contacts = Array.isArray(handoff.contacts) ? handoff.contacts : [];
   return h("section", { class: "card" + (crisis ? " crisis" : ""), "aria-labelledby": headId },
     h("h3", { id: headId }, crisis ? String(handoff.message || ui.t("contacts_title")) : ui.t("contacts_title")),
     crisis ? null : h("p", null, String(handoff.message || "")),
-    h("ul", { class: "contacts" }, contacts.map((c) => contactItem(ui, c))));
+    h("ul", { class: "contacts" }, contacts.map((c) => contactItem(ui, c, followThrough(ui, answerId, c)))));
 }
 
-function contactItem(ui, c) {
+/* Reports, once per answer, contact and kind of link, that the resident used it (see 20-api.js). A contact
+   without a key (crisis cards) reports nothing. */
+function followThrough(ui, answerId, contact) {
+  const key = typeof contact.key === "string" ? contact.key : "";
+  return (link) => {
+    const id = answerId + " " + key + " " + link;
+    if (!answerId || !key || ui.reported.has(id)) return;
+    ui.reported.add(id);
+    ui.api.followThrough(answerId, key, link).catch(() => {});
+  };
+}
+
+function contactItem(ui, c, report) {
   const tel = telHref(c.phone);
   const telAbroad = telHref(c.phone_abroad);
   const url = safeUrl(c.url);
   return h("li", null,
     h("p", { class: "name" }, String(c.name || "")),
-    tel ? h("p", null, h("a", { class: "call", href: tel }, fmtNodes(ui.t("call_label"), { phone: number(c.phone) }))) : null,
-    telAbroad ? h("p", null, ui.t("contact_phone_abroad") + ": ", h("a", { href: telAbroad }, number(c.phone_abroad))) : null,
-    url ? h("p", null, ui.t("contact_website") + ": ", h("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, hostOf(url))) : null,
+    tel ? h("p", null, h("a", { class: "call", href: tel, onclick: () => report("phone") },
+      fmtNodes(ui.t("call_label"), { phone: number(c.phone) }))) : null,
+    telAbroad ? h("p", null, ui.t("contact_phone_abroad") + ": ",
+      h("a", { href: telAbroad, onclick: () => report("phone") }, number(c.phone_abroad))) : null,
+    url ? h("p", null, ui.t("contact_website") + ": ", h("a", { href: url, target: "_blank", rel: "noopener noreferrer",
+      onclick: () => report("web"), onauxclick: () => report("web") }, hostOf(url))) : null,
     c.hours ? h("p", null, ui.t("contact_hours") + ": ", h("bdi", null, String(c.hours))) : null,
     c.look_for ? h("p", { class: "look-for" }, String(c.look_for)) : null);
 }

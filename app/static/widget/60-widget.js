@@ -33,6 +33,7 @@ class KallaWidget {
       reveal: (el, atStart) => this.reveal(el, atStart),
       ask: (question) => this.ask(question),
       speechButtons: [],
+      reported: new Set(),       // follow-through events already sent (answer, contact, link)
     };
     Object.defineProperty(this.ui, "lang", { get: () => this.lang });
   }
