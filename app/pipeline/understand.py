@@ -32,13 +32,15 @@ from app.topics.classify import TopicMatch, TopicScores
 # together with the report questions and off-topic questions of eval_answer_rate.py (docs/evaluation.md); measured
 # on the held-out set. The classifier picks the topic; these decide whether the question goes to it.
 TOPIC_FLOOR = 0.87          # the question's similarity with the topic's closest examples
-BANK_MARGIN = 0.04          # ... and not much further from them than from the closest question-bank question
+BANK_MARGIN = 0.08          # ... and not much further from them than from the closest question-bank question
 KIND_BOOST = 0.2            # classifier points for a topic whose kind the question's words ask for
 SPECIFIC_KINDS = {"amount", "eligibility", "procedure", "date_duration", "place_channel", "contact"}
 
 # Follow-ups, calibrated on tests/data/followup_tuning.jsonl (scripts/eval_followup.py; docs/evaluation.md).
-OWN_TOPIC = 0.90            # a message this close to a topic's examples is a question of its own ...
+OWN_TOPIC = 0.88            # a message this close to a topic's examples is a question of its own ...
 SHORT = 4                   # ... unless it is this short (words) or starts/leans like a follow-up
+SERVICE_TOPIC = 0.89        # a question for Källa's own data is one of its own when this close to its examples ...
+SERVICE_WORDS = 3           # ... and this long: "in Arabic?", "online?" after a question lean on it
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,14 @@ def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Read
 
 def is_follow_up(ctx: Context, own: Reading) -> bool:
     """A message leans on the previous question unless it is a question of its own: close to a topic other than
-    the previous one, neither short nor phrased as a follow-up. Topics answered from Källa's data (contact, help
-    in my language) are always questions of their own: "what is their phone number?" is about contact."""
+    the previous one, neither short nor phrased as a follow-up. A question for Källa's own data (contact, help in
+    my language, what Källa is) is one of its own when it is close to that topic and not a mere fragment ("what is
+    their phone number?" is about contact; "in Arabic?" after "can I talk to someone?" asks for counselling)."""
     r = ctx.resources
     match = own.match
     topic = r.topics.topics.get(match.topic) if r.topics and match and match.topic else None
     if topic is not None and topic.answered_by != "texts":
-        return False
+        return not (match.score >= SERVICE_TOPIC and len(ctx.text.split()) >= SERVICE_WORDS)
     if topic is not None and topic.id == ctx.previous_topic:
         return True
     phrased = len(ctx.text.split()) <= SHORT or (r.follow_up_cues is not None and
