@@ -26,6 +26,10 @@ class Settings(BaseSettings):
                                                 "pass (scripts/build_native.py); false = two passes.")
     default_language: str = Field("sv", description="Language used when none is chosen or detected.")
     max_message_chars: int = Field(1000, ge=10, le=20000, description="Longest accepted question.")
+    max_question_tokens: int = Field(
+        64, ge=48, le=512, description="Most tokens of a message the model reads (its first whole words; the log keeps "
+                                       "all of it): bounds what one message costs. At 64 every question of the bank "
+                                       "and the evaluation sets is read whole but four of 65-74 tokens.")
     retrieve_k: int = Field(8, ge=1, le=50, description="Passages kept after fusion.")
     answer_max_words: int = Field(120, ge=30, le=400, description="Longest extractive answer.")
     min_confidence: float = Field(0.0, description="Override of the calibrated answer threshold (0 = use the index's).")

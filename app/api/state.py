@@ -69,7 +69,8 @@ class ServiceState:
                                      threshold=s.min_confidence or None, translator=self.pipeline_translator(),
                                      hours=s.migrationsverket_hours, guard=guard, glossary=load_glossary(),
                                      default_language=s.default_language,
-                                     corpus_translations=s.corpus_translations)
+                                     corpus_translations=s.corpus_translations,
+                                     max_question_tokens=s.max_question_tokens)
             self.error = ""
         log.info("index loaded: %s (%d passages)", bundle.manifest.version, bundle.manifest.passages)
 

