@@ -57,13 +57,14 @@ def _client(app, ip: str) -> TestClient:
     return TestClient(app, client=(ip, 40000))
 
 
-def test_a_client_over_its_limit_gets_429_retry_after_and_the_catalogue_text_in_its_language(limited_app):
+def test_a_client_over_its_limit_gets_429_retry_after_and_the_catalogue_text_in_its_language(limited_app,
+                                                                                             frozen_clock):
     with _client(limited_app, "10.0.0.1") as c:
         for _ in range(3):
             assert c.get("/api/search", params={"q": "bidrag"}).status_code == 200
         r = c.post("/api/chat", json={"message": "كيف أحصل على منحة العودة؟", "language": "ar"})
         assert r.status_code == 429
-        assert 1 <= int(r.headers["retry-after"]) <= 60
+        assert int(r.headers["retry-after"]) == 59       # one second into the window of a minute
         body = r.json()
         assert body == {"detail": text("rate_limited", "ar"), "language": "ar", "retry_after": int(r.headers["retry-after"])}
         _assert_secure(r)
@@ -73,18 +74,23 @@ def test_a_client_over_its_limit_gets_429_retry_after_and_the_catalogue_text_in_
         assert c.get("/healthz").status_code == 200 and c.get("/readyz").status_code == 200
     with _client(limited_app, "10.0.0.2") as other:   # another resident is not affected
         assert other.get("/api/search", params={"q": "bidrag"}).status_code == 200
+    frozen_clock.advance(120)                          # two windows later the client may ask again
+    with _client(limited_app, "10.0.0.1") as c:
+        assert c.get("/api/search", params={"q": "bidrag"}).status_code == 200
 
 
-def test_a_site_over_its_limit_is_limited_across_all_its_residents(limited_app):
+def test_a_site_over_its_limit_is_limited_across_all_its_residents(limited_app, frozen_clock):
     site_of = {"site": "demo"}   # the demonstration site in config/sites.yaml
     page = {"origin": "http://127.0.0.1:8000"}   # one of its allowed origins
-    # Naming the site without coming from its pages (a script, another origin) spends nothing of its allowance.
+    question = {"message": "Vad är återvandringsbidraget?", **site_of}
+    # Naming the site without coming from its pages (a script, another origin), or where the route does not read
+    # it, spends nothing of its allowance: only requests that pass the route's origin check for the site do.
     for n in range(6):
         with _client(limited_app, f"10.2.0.{n}") as c:
-            r = c.post("/api/chat", json={"message": "Vad är återvandringsbidraget?", **site_of})
-            assert r.status_code == 200
-            r = c.post("/api/chat", json={"message": "Vad är återvandringsbidraget?", **site_of},
-                       headers={"origin": "https://elsewhere.example"})
+            assert c.post("/api/chat", json=question).status_code == 200
+            assert c.post("/api/chat", json=question, headers={"origin": "https://elsewhere.example"}).status_code == 403
+            # feedback reads its site from the query: one named only in the body is no site, and the page is refused
+            r = c.post("/api/feedback", json={"answer_id": "ab" * 16, "helpful": True, **site_of}, headers=page)
             assert r.status_code == 403
     codes = []
     for n in range(7):   # seven residents on the site's pages, one question each: it allows five a minute
@@ -92,6 +98,12 @@ def test_a_site_over_its_limit_is_limited_across_all_its_residents(limited_app):
             r = c.post("/api/chat", json={"message": "Vad är återvandringsbidraget?", **site_of}, headers=page)
             codes.append(r.status_code)
     assert codes == [200] * 5 + [429] * 2, codes
+    # search names no site (the route reads none): it spends only the client's allowance
+    with _client(limited_app, "10.1.1.1") as c:
+        assert c.get("/api/search", params={"q": "bidrag", **site_of}, headers=page).status_code == 200
+    frozen_clock.advance(120)
+    with _client(limited_app, "10.1.0.0") as c:
+        assert c.post("/api/chat", json=question, headers=page).status_code == 200
 
 
 def test_the_rate_limited_text_exists_in_every_language():
