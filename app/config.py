@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SESSION_SECRET = "development-only-staff-secret-never-use-in-production"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")   # always served: health checks and the machine itself
 
 
 class Settings(BaseSettings):
@@ -43,6 +44,11 @@ class Settings(BaseSettings):
     sites_file: Path = Field(REPO_ROOT / "config" / "sites.yaml",
                              description="Sites that embed the widget: allowed origins, language, contact, colour.")
     demo_site: str = Field("demo", description="Site id the sample page GET /demo embeds.")
+    allowed_hosts: str = Field(
+        "", description="Host names residents and staff reach the service by, comma-separated ('kalla.example.se', "
+                        "'*.kalla.example.se'); localhost, 127.0.0.1 and ::1 are always allowed. A request with any "
+                        "other Host header gets 400, so no link or redirect is built from a name an attacker sent. "
+                        "Required outside development.")
     # Robustness and abuse limits (app/api/middleware.py, app/api/deadline.py; docs/adr/0005-scale-out.md)
     answer_timeout_seconds: float = Field(
         5.0, gt=0, le=120, description="Deadline for one answer; past it the resident gets no_answer + handoff.")
@@ -63,8 +69,9 @@ class Settings(BaseSettings):
     staff_session_hours: float = Field(8.0, gt=0, le=72, description="A staff login lasts at most this long.")
     staff_session_idle_minutes: int = Field(60, ge=1, le=1440, description="A staff session ends after this idle time.")
     staff_login_max_failures: int = Field(
-        5, ge=1, le=100, description="Failed logins for one account (or 4× that from one address) before a pause.")
-    staff_login_lockout_minutes: int = Field(15, ge=1, le=1440, description="Window and pause of the login throttle.")
+        5, ge=1, le=100, description="Failed logins for one account from one address (or 4× that from one address on "
+                                     "any accounts) before each further attempt waits: one minute, doubling.")
+    staff_login_lockout_minutes: int = Field(15, ge=1, le=1440, description="Longest wait between login attempts.")
     # Translations of cited passages (app/translate; docs/translation.md)
     corpus_translations: bool = Field(
         True, description="Serve the corpus's own translations of quoted sentences (corpus/_translations), labelled; "
@@ -81,6 +88,18 @@ class Settings(BaseSettings):
                                            "resident's language ('mon-fri 09:00-16:00; sat 10:00-14:00'; other text "
                                            "is shown as written)."
     )
+
+    def trusted_hosts(self) -> list[str]:
+        """Every Host header the service answers (app.main.middleware_stack)."""
+        named = [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+        return list(dict.fromkeys([*LOCAL_HOSTS, *named]))
+
+    @model_validator(mode="after")
+    def _hosts_named_outside_development(self) -> "Settings":
+        if self.environment != "development" and not self.allowed_hosts.strip():
+            raise ValueError("KALLA_ALLOWED_HOSTS must name the host(s) the service is reached by outside development "
+                             "(e.g. kalla.example.se): requests for any other Host are refused")
+        return self
 
     @model_validator(mode="after")
     def _no_default_secret_outside_development(self) -> "Settings":

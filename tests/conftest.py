@@ -13,6 +13,8 @@ from app.index.embedders import DenseOnly
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Starlette's TestClient sends Host: testserver; every app a test makes must answer it (KALLA_ALLOWED_HOSTS).
+os.environ.setdefault("KALLA_ALLOWED_HOSTS", "testserver")
 
 
 class FakeEmbedder(DenseOnly):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
+
+from app.config import Settings
 
 from app.i18n.catalogue import supported, text
 from tests.robustness.support import make_app, make_settings
@@ -35,6 +38,25 @@ def test_every_page_and_error_carries_the_security_headers(robust_client, robust
     _assert_secure(robust_client.post("/api/chat", json={"message": ""}))                         # 422
     _assert_secure(robust_client.post("/api/chat", content=b"x" * 100_000,
                                       headers={"content-type": "application/json"}))          # 413
+
+
+def test_a_host_the_service_is_not_reached_by_is_refused_before_any_redirect(robust_client):
+    """GET /staff/ with Host: evil.example once redirected to http://evil.example/staff."""
+    for path in ("/staff/", "/staff", "/api/chat/", "/demo"):
+        r = robust_client.get(path, headers={"host": "evil.example"}, follow_redirects=False)
+        assert r.status_code == 400 and "evil.example" not in r.headers.get("location", ""), path
+        _assert_secure(r)
+    r = robust_client.get("/staff/", follow_redirects=False)              # testserver is the service's own name
+    assert r.status_code in (303, 307, 308) and r.headers["location"].startswith("http://testserver/")
+    for host in ("localhost", "127.0.0.1:8000", "TESTSERVER"):            # the machine itself, any case
+        assert robust_client.get("/healthz", headers={"host": host}).status_code == 200, host
+
+
+def test_production_refuses_to_start_without_its_host_names():
+    with pytest.raises(ValidationError, match="KALLA_ALLOWED_HOSTS"):
+        Settings(environment="production", staff_session_secret="s" * 40, allowed_hosts=" ")
+    named = Settings(environment="production", staff_session_secret="s" * 40, allowed_hosts="Kalla.Example.se, x.se")
+    assert named.trusted_hosts() == ["localhost", "127.0.0.1", "::1", "kalla.example.se", "x.se"]
 
 
 def test_api_docs_run_their_one_inline_script_by_nonce_not_unsafe_inline(robust_client):

@@ -76,7 +76,7 @@ def replica_env(database_url: str, redis_url: str) -> dict[str, str]:
             "KALLA_STAFF_COOKIE_SECURE": "false",      # plain HTTP on loopback; behind TLS it stays secure
             "KALLA_DATABASE_URL": database_url, "KALLA_RATE_LIMIT_STORAGE_URI": redis_url,
             "KALLA_RATE_LIMIT_CLIENT": f"{LIMIT}/minute", "KALLA_RATE_LIMIT_SITE": "1000/minute",
-            "KALLA_TRANSLATION": "none", "OMP_NUM_THREADS": "1"}
+            "KALLA_TRANSLATION": "none", "OMP_NUM_THREADS": "1", "KALLA_ALLOWED_HOSTS": "localhost"}
 
 
 @pytest.fixture(scope="module")
