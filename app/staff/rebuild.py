@@ -69,7 +69,7 @@ class IndexRebuilder:
         try:
             # A fresh embedder: the live one serialises encode() behind a lock, and residents come first.
             embedder = make_embedder(s.embedder, s.embedder_model, s.fused_query)
-            build_index(s.corpus_dir, staging, embedder, s.approximate_index_above)
+            build_index(s.corpus_dir, staging, embedder, s.approximate_index_above, cache_dir=s.cache_dir)
             bundle = IndexBundle.load(staging, s.corpus_dir, embedder.id)
             if self.state.ready:
                 self.state.swap_bundle(bundle)
