@@ -27,12 +27,18 @@ done
 # pip's own output without its progress bars: a line per package as pip collects it, the summary, and on failure
 # the end of the full log (.venv/pip-install.log). Minutes on a fresh machine; no longer minutes of silence.
 pip_install() {
-  local log=.venv/pip-install.log rc
+  local log=.venv/pip-install.log rc ticker start
+  start=$(date +%s)
+  # pip says nothing while it unpacks and installs (a minute for torch): a line every 30 s says it is still at it
+  ( while sleep 30; do echo "[bootstrap] pip: still working ($(( $(date +%s) - start )) s)"; done ) &
+  ticker=$!
   set +e
   .venv/bin/python -m pip install --progress-bar off "$@" 2>&1 | tee "$log" \
     | grep --line-buffered -E '^(Collecting|Building wheel for|Installing collected packages|Successfully installed)' \
     | sed -u -E 's/^(.{150}).+/\1 …/; s/^/[bootstrap] pip: /'
   rc=${PIPESTATUS[0]}
+  kill "$ticker" 2>/dev/null
+  wait "$ticker" 2>/dev/null
   set -e
   if [ "$rc" != 0 ]; then
     echo "[bootstrap] pip failed (exit $rc); the end of $log:" >&2
