@@ -481,6 +481,8 @@ def main() -> int:
                     help="only the hostile inputs, on one bare uvicorn worker (no set-up step) → bench/api_hostile.json")
     ap.add_argument("--python", type=Path, default=VENV_PY, help="the Python that serves (--hostile-only)")
     args = ap.parse_args()
+    if args.omp_threads:
+        os.environ["OMP_NUM_THREADS"] = str(args.omp_threads)
     if args.hostile_only:
         questions = question_set(args.per_language)
         with tempfile.TemporaryDirectory(prefix="kalla-bench-") as tmp:
