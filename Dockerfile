@@ -34,7 +34,8 @@ ENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HF_HUB
     KALLA_ENVIRONMENT=production \
     KALLA_INDEX_DIR=/app/index KALLA_CORPUS_DIR=/app/corpus KALLA_CACHE_DIR=/app/data/cache \
     KALLA_SITES_FILE=/app/config/sites.yaml \
-    WEB_CONCURRENCY=1 OMP_NUM_THREADS=1 MALLOC_ARENA_MAX=2
+    WEB_CONCURRENCY=1 OMP_NUM_THREADS=1 MALLOC_ARENA_MAX=2 \
+    FORWARDED_ALLOW_IPS=127.0.0.1
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin kalla
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
@@ -50,7 +51,9 @@ EXPOSE 8000
 # command is changed to serve on another port (scripts/check_replicas_docker.sh).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request; sys.exit(urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('KALLA_PORT', '8000')}/readyz\", timeout=2).status != 200)"]
-# The answer log is PostgreSQL (KALLA_DATABASE_URL); FORWARDED_ALLOW_IPS names the proxy whose
-# X-Forwarded-For gives the client address the rate limits count (uvicorn reads both variables).
+# The answer log is PostgreSQL (KALLA_DATABASE_URL); KALLA_ALLOWED_HOSTS names the host(s) residents use (required in
+# production). uvicorn takes the client address the rate limits count from X-Forwarded-For only when the request
+# comes from FORWARDED_ALLOW_IPS (127.0.0.1 above, uvicorn's own default, made explicit): set it to the proxy's
+# address, as docker-compose.yml does (docs/deploy.md).
 CMD ["python", "-m", "uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", \
      "--no-server-header", "--timeout-graceful-shutdown", "20"]

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SESSION_SECRET = "development-only-staff-secret-never-use-in-production"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")   # always served: health checks and the machine itself
 
 
 class Settings(BaseSettings):
@@ -26,6 +27,10 @@ class Settings(BaseSettings):
                                                 "pass (scripts/build_native.py); false = two passes.")
     default_language: str = Field("sv", description="Language used when none is chosen or detected.")
     max_message_chars: int = Field(1000, ge=10, le=20000, description="Longest accepted question.")
+    max_question_tokens: int = Field(
+        64, ge=48, le=512, description="Most tokens of a message the model reads (its first whole words; the log keeps "
+                                       "all of it): bounds what one message costs. At 64 every question of the bank "
+                                       "and the evaluation sets is read whole but four of 65-74 tokens.")
     retrieve_k: int = Field(8, ge=1, le=50, description="Passages kept after fusion.")
     answer_max_words: int = Field(120, ge=30, le=400, description="Longest extractive answer.")
     min_confidence: float = Field(0.0, description="Override of the calibrated answer threshold (0 = use the index's).")
@@ -42,6 +47,11 @@ class Settings(BaseSettings):
         5.0, ge=0, description="How often a worker looks for site changes in the database (made in /staff/sites "
                                "by another worker or replica); 0 = on every request.")
     demo_site: str = Field("demo", description="Site id the sample page GET /demo embeds.")
+    allowed_hosts: str = Field(
+        "", description="Host names residents and staff reach the service by, comma-separated ('kalla.example.se', "
+                        "'*.kalla.example.se'); localhost, 127.0.0.1 and ::1 are always allowed. A request with any "
+                        "other Host header gets 400, so no link or redirect is built from a name an attacker sent. "
+                        "Required outside development.")
     # Robustness and abuse limits (app/api/middleware.py, app/api/deadline.py; docs/adr/0005-scale-out.md)
     answer_timeout_seconds: float = Field(
         5.0, gt=0, le=120, description="Deadline for one answer; past it the resident gets no_answer + handoff.")
@@ -62,8 +72,9 @@ class Settings(BaseSettings):
     staff_session_hours: float = Field(8.0, gt=0, le=72, description="A staff login lasts at most this long.")
     staff_session_idle_minutes: int = Field(60, ge=1, le=1440, description="A staff session ends after this idle time.")
     staff_login_max_failures: int = Field(
-        5, ge=1, le=100, description="Failed logins for one account (or 4× that from one address) before a pause.")
-    staff_login_lockout_minutes: int = Field(15, ge=1, le=1440, description="Window and pause of the login throttle.")
+        5, ge=1, le=100, description="Failed logins for one account from one address (or 4× that from one address on "
+                                     "any accounts) before each further attempt waits: one minute, doubling.")
+    staff_login_lockout_minutes: int = Field(15, ge=1, le=1440, description="Longest wait between login attempts.")
     # Sources staff add and keep current (app/sources; docs/staff.md)
     source_max_bytes: int = Field(
         20_000_000, ge=100_000, le=200_000_000, description="Largest source file staff may upload or Källa fetches "
@@ -87,6 +98,18 @@ class Settings(BaseSettings):
                                            "resident's language ('mon-fri 09:00-16:00; sat 10:00-14:00'; other text "
                                            "is shown as written)."
     )
+
+    def trusted_hosts(self) -> list[str]:
+        """Every Host header the service answers (app.main.middleware_stack)."""
+        named = [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+        return list(dict.fromkeys([*LOCAL_HOSTS, *named]))
+
+    @model_validator(mode="after")
+    def _hosts_named_outside_development(self) -> "Settings":
+        if self.environment != "development" and not self.allowed_hosts.strip():
+            raise ValueError("KALLA_ALLOWED_HOSTS must name the host(s) the service is reached by outside development "
+                             "(e.g. kalla.example.se): requests for any other Host are refused")
+        return self
 
     @model_validator(mode="after")
     def _no_default_secret_outside_development(self) -> "Settings":

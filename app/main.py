@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app import metrics, staff
 from app.api import middleware, routes_answers, routes_health
@@ -80,11 +81,13 @@ def middleware_stack(app: FastAPI, settings: Settings) -> list[tuple[type, dict]
     """Every middleware, outermost first: the one place their order is decided.
 
     CORS outermost, so its headers reach 413 and 429 answers too; security headers on everything that
-    follows; metrics see every answer, refusals included; the body limit before anything reads a body; the
+    follows; a Host header that is not the service's (KALLA_ALLOWED_HOSTS) is refused with 400 before anything
+    builds a link or a redirect from it; metrics see every answer, refusals included; the body limit before anything reads a body; the
     rate limit reads the (bounded) body for the site and language; the staff console's own headers last."""
     stack: list[tuple[type, dict]] = [
         (origin.OriginMiddleware, {"get_registry": lambda: app.state.sites}),
         (middleware.SecurityHeadersMiddleware, {}),
+        (TrustedHostMiddleware, {"allowed_hosts": settings.trusted_hosts(), "www_redirect": False}),
         (metrics.MetricsMiddleware, {}),
         (middleware.BodyLimitMiddleware, {"max_bytes": settings.max_body_bytes,     # staff upload sources:
                                           "larger": {UPLOAD_PATH: settings.source_max_bytes + 65536}}),

@@ -9,6 +9,11 @@ the same questions alone (the floor for any answer). Prints a table and writes b
 
     python scripts/bench_api.py                       # workers 1 and 2, concurrency 1, 4, 16
     python scripts/bench_api.py --workers 1 2 3 --rounds 3
+    python scripts/bench_api.py --hostile-only         # one worker: hostile inputs beside ordinary questions
+
+Hostile inputs (issue 19): messages made to cost the model as much as possible (1,000-character words, 1,000
+characters of one-token words, only combining marks), each asked alone at concurrency 1 and compared with ordinary
+questions; then ordinary questions asked while six clients send hostile ones (the answer deadline is 5 s).
 
 Only the standard library is needed here; the embedding floor runs in .venv's Python (made by run.sh).
 Rate limits are raised for the run (one client sends everything); translation is off (KALLA_TRANSLATION=none).
@@ -52,6 +57,19 @@ HANDOFF = [
     ("Waxaan codsaday lacagta dib u laabashada. Ma ii eegi kartaa kiiskayga?", "so"),
     ("Geri dönüş yardımı için başvurdum. Başvurumu kontrol edip alıp almayacağımı söyler misiniz?", "tr"),
     ("Should I go back to my country or stay in Sweden? What would you do in my situation?", "en"),
+]
+
+
+# (message, what it is): what an attacker or a careless paste sends. The model reads at most
+# KALLA_MAX_QUESTION_TOKENS of any of them; only the last is refused before the pipeline (422).
+HOSTILE = [
+    ("ሰ" * 1000, "one 1,000-character Ethiopic word"),
+    ("中" * 1000, "one 1,000-character Han word"),
+    ("ሰሰሰ " * 250, "250 short Ethiopic words (~1,000 tokens)"),
+    ("ab " * 333, "333 two-letter words"),
+    ("Hur många ansökningar kom in 2025? " * 28, "a 980-character Swedish message"),
+    ("\u0627\u064b" * 500, "Arabic letters each with a mark"),
+    ("\u200b\u0301\u0301", "only invisible and combining marks"),
 ]
 
 
@@ -182,6 +200,77 @@ def ask(conn: http.client.HTTPConnection, question: dict) -> tuple[str, float]:
     return json.loads(data)["status"], ms
 
 
+def post(conn: http.client.HTTPConnection, message: str, language: str | None = None) -> tuple[int, str, float]:
+    """(HTTP status, answer status or '', milliseconds) for any reply; hostile inputs may be refused."""
+    body = json.dumps({"message": message, **({"language": language} if language else {})}).encode()
+    t0 = time.perf_counter()
+    conn.request("POST", "/api/chat", body=body, headers={"content-type": "application/json"})
+    r = conn.getresponse()
+    data = r.read()
+    ms = (time.perf_counter() - t0) * 1000
+    return r.status, (json.loads(data).get("status", "") if r.status == 200 else ""), ms
+
+
+def hostile_inputs(port: int, questions: list[dict], rounds: int, deadline_s: float = 5.0) -> dict:
+    """Each hostile message alone at c=1 beside the ordinary questions; then ordinary questions under a flood."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    ordinary = [post(conn, q["message"], q["language"])[2] for q in questions * rounds]
+    base = pct(ordinary, 50)
+    rows = []
+    for message, what in HOSTILE:
+        runs = [post(conn, message) for _ in range(max(3, rounds * 3))]
+        ms = [r[2] for r in runs]
+        rows.append({"input": what, "chars": len(message), "http": sorted({r[0] for r in runs}),
+                     "status": sorted({r[1] for r in runs if r[1]}), "p50_ms": round(pct(ms, 50), 1),
+                     "max_ms": round(max(ms), 1), "vs_ordinary_p50": round(pct(ms, 50) / base, 2)})
+    conn.close()
+    # six clients send the costliest hostile message that is answered, while one resident asks ordinary questions
+    worst = max((r for r in rows if 200 in r["http"]), key=lambda r: r["p50_ms"])
+    message = next(m for m, what in HOSTILE if what == worst["input"])
+    stop = threading.Event()
+
+    def flood() -> None:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while not stop.is_set():
+            try:
+                post(c, message)
+            except Exception:  # noqa: BLE001 - keep flooding
+                c.close()
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        c.close()
+
+    flooders = [threading.Thread(target=flood) for _ in range(6)]
+    for t in flooders:
+        t.start()
+    time.sleep(1.0)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    under = [post(conn, q["message"], q["language"]) for q in questions]
+    conn.close()
+    stop.set()
+    for t in flooders:
+        t.join()
+    ms = [r[2] for r in under]
+    return {"ordinary_c1": {"n": len(ordinary), "p50_ms": round(base, 1), "p95_ms": round(pct(ordinary, 95), 1)},
+            "inputs": rows,
+            "ordinary_under_flood": {"flood": f"6 clients sending {worst['input']}", "n": len(ms),
+                                     "p50_ms": round(pct(ms, 50), 1), "p95_ms": round(pct(ms, 95), 1),
+                                     "max_ms": round(max(ms), 1), "non_200": sum(r[0] != 200 for r in under),
+                                     "at_or_past_deadline": sum(m >= deadline_s * 1000 for m in ms)}}
+
+
+def print_hostile(h: dict) -> None:
+    o = h["ordinary_c1"]
+    print(f"\nhostile inputs, one worker, c=1 (ordinary questions: p50 {o['p50_ms']} ms, p95 {o['p95_ms']} ms)")
+    head = f"{'input':<44} {'chars':>5} {'http':>8} {'status':<22} {'p50':>7} {'max':>7} {'× ordinary':>10}"
+    print(head + "\n" + "-" * len(head))
+    for r in h["inputs"]:
+        print(f"{r['input']:<44} {r['chars']:>5} {','.join(map(str, r['http'])):>8} {','.join(r['status']) or '-':<22} "
+              f"{r['p50_ms']:>7} {r['max_ms']:>7} {r['vs_ordinary_p50']:>10}")
+    f = h["ordinary_under_flood"]
+    print(f"ordinary questions while {f['flood']}: p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms, max {f['max_ms']} ms, "
+          f"{f['non_200']} errors, {f['at_or_past_deadline']} at or past the 5 s deadline (of {f['n']})")
+
+
 def write_report(path: Path, report: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -296,10 +385,24 @@ def bench_workers(workers: int, questions: list[dict], levels: list[int], rounds
         pids = svc.workers()
         runs = [load(port, questions, c, len(questions) * rounds * max(1, c // 4 + 1), pids) for c in levels]
         rss = {str(p): {"peak_mb": round(rss_mb(p), 1), "now_mb": round(rss_mb(p, "VmRSS"), 1)} for p in pids}
+        hostile = hostile_inputs(port, questions, rounds) if workers == 1 else None
     finally:
         svc.stop()
     return {"workers": workers, "ready_s": round(ready_s, 2), "warmup_errors": warm["errors"], "levels": runs,
-            "rss_per_worker": rss, "max_peak_rss_mb": max(v["peak_mb"] for v in rss.values())}
+            "rss_per_worker": rss, "max_peak_rss_mb": max(v["peak_mb"] for v in rss.values()), "hostile": hostile}
+
+
+def bench_hostile_only(questions: list[dict], rounds: int, tmp: Path, python: Path) -> dict:
+    """One bare uvicorn worker (no set-up step): ordinary questions, then the hostile inputs and the flood."""
+    port = free_port()
+    svc = Service([str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
+                  service_env(port, tmp / "bench-hostile.db"), tmp / "service.log")
+    try:
+        wait_ready(port, svc.proc, 600)
+        load(port, questions, 4, len(questions))        # warm-up
+        return hostile_inputs(port, questions, rounds)
+    finally:
+        svc.stop()
 
 
 def print_report(report: dict) -> None:
@@ -323,6 +426,9 @@ def print_report(report: dict) -> None:
                   f"{lv['all']['p50_ms']:>7} {lv['all']['p95_ms']:>7} {lv['all']['p99_ms']:>7} "
                   f"{lv['server_cpu_ms_per_answer']:>7}  {per}")
         print(f"{'':>7} peak RSS per worker (MB): " + ", ".join(f"{v['peak_mb']}" for v in w["rss_per_worker"].values()))
+    for w in report["runs"]:
+        if w.get("hostile"):
+            print_hostile(w["hostile"])
     cap = report["capacity"]
     print(f"\nCPU per answer at c=16: {cap['server_cpu_ms_per_answer_c16']} ms → "
           f"{cap['answers_per_s_per_dedicated_core']} answers/s per dedicated core")
@@ -371,7 +477,24 @@ def main() -> int:
     ap.add_argument("--omp-threads", type=int, default=0,
                     help="OMP_NUM_THREADS for the service and the floor (0 = leave unset, as the README runs it)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "api.json")
+    ap.add_argument("--hostile-only", action="store_true",
+                    help="only the hostile inputs, on one bare uvicorn worker (no set-up step) → bench/api_hostile.json")
+    ap.add_argument("--python", type=Path, default=VENV_PY, help="the Python that serves (--hostile-only)")
     args = ap.parse_args()
+    if args.omp_threads:
+        os.environ["OMP_NUM_THREADS"] = str(args.omp_threads)
+    if args.hostile_only:
+        questions = question_set(args.per_language)
+        with tempfile.TemporaryDirectory(prefix="kalla-bench-") as tmp:
+            hostile = bench_hostile_only(questions, args.rounds, Path(tmp), args.python)
+        report = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": {
+            "cpus": os.cpu_count(), "loadavg": [round(x, 2) for x in os.getloadavg()],
+            "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "unset")}, "hostile": hostile}
+        out = args.out if args.out != ROOT / "bench" / "api.json" else ROOT / "bench" / "api_hostile.json"
+        write_report(out, report)
+        print_hostile(hostile)
+        print(f"\nwritten: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+        return 0
     if not {1, 16} <= set(args.concurrency):
         ap.error("--concurrency must include 1 and 16: the goals are measured there")
     if args.omp_threads:

@@ -24,12 +24,36 @@ union="$have_extras"
 for e in ${extras//,/ }; do
   case ",$have_extras," in *",$e,"*) ;; *) need=1; union="${union:+$union,}$e" ;; esac
 done
+# pip's own output without its progress bars: a line per package as pip collects it, the summary, and on failure
+# the end of the full log (.venv/pip-install.log). Minutes on a fresh machine; no longer minutes of silence.
+pip_install() {
+  local log=.venv/pip-install.log rc ticker start
+  start=$(date +%s)
+  # pip says nothing while it unpacks and installs (a minute for torch): a line every 30 s says it is still at it
+  ( while sleep 30; do echo "[bootstrap] pip: still working ($(( $(date +%s) - start )) s)"; done ) &
+  ticker=$!
+  set +e
+  .venv/bin/python -m pip install --progress-bar off "$@" 2>&1 | tee "$log" \
+    | grep --line-buffered -E '^(Collecting|Building wheel for|Installing collected packages|Successfully installed)' \
+    | sed -u -E 's/^(.{150}).+/\1 …/; s/^/[bootstrap] pip: /'
+  rc=${PIPESTATUS[0]}
+  kill "$ticker" 2>/dev/null
+  wait "$ticker" 2>/dev/null
+  set -e
+  if [ "$rc" != 0 ]; then
+    echo "[bootstrap] pip failed (exit $rc); the end of $log:" >&2
+    tail -n 40 "$log" >&2
+    return "$rc"
+  fi
+}
 if [ "$need" = 1 ]; then
   echo "[bootstrap] installing dependencies${union:+ (extras: $union)}"
-  .venv/bin/python -m pip install --quiet --upgrade pip
+  t0=$SECONDS
+  pip_install --upgrade pip
   spec="."
   [ -n "$union" ] && spec=".[${union}]"
-  .venv/bin/python -m pip install --quiet -e "$spec"
+  pip_install -e "$spec"
+  echo "[bootstrap] dependencies installed in $((SECONDS - t0)) s"
   echo "$hash-$union" > .venv/.kalla-installed
 fi
 .venv/bin/python scripts/build_native.py --if-stale

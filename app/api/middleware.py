@@ -12,6 +12,7 @@ import math
 import secrets
 import time
 from typing import Any, Callable
+from urllib.parse import parse_qs
 
 import anyio
 from limits import RateLimitItem, parse_many
@@ -20,7 +21,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from pydantic import BaseModel, Field
 
 from app import metrics
-from app.api.origin import is_own_origin
+from app.api.origin import site_spending
 from app.api.schemas import ErrorResponse
 from app.config import Settings
 from app.i18n.catalogue import text
@@ -47,9 +48,12 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "cross-origin-opener-policy": "same-origin",
 }
-# The endpoints that cost an answer or a search; cheap GETs (passages, texts, health) are not counted.
-RATE_LIMITED = {("POST", "/api/chat"), ("POST", "/api/feedback"), ("POST", "/api/followthrough"),
-                ("GET", "/api/search")}
+# The endpoints that cost an answer or a search (cheap GETs — passages, texts, health — are not counted), and where
+# each reads the site it speaks for: the JSON body (ChatRequest.site), the query string (?site=, SiteFromQuery) or
+# nowhere (search serves any page and names no site, so it spends only the client's allowance).
+RATE_LIMITED: dict[tuple[str, str], str | None] = {("POST", "/api/chat"): "body", ("POST", "/api/feedback"): "query",
+                                                   ("POST", "/api/followthrough"): "body",
+                                                   ("GET", "/api/search"): None}
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
@@ -211,6 +215,12 @@ def _hints(scope: Scope) -> dict:
     return {k: data[k] for k in ("site", "language") if isinstance(data.get(k), str) and len(data[k]) <= 64}
 
 
+def _query_site(scope: Scope) -> str | None:
+    """?site= as the route reads it (the last value wins, as in Starlette's QueryParams)."""
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("site")
+    return values[-1] if values and len(values[-1]) <= 64 else None
+
+
 def resident_language(scope: Scope, hints: dict, default: str) -> str:
     """The language to speak to the resident in: their choice in the body, else Accept-Language, else default."""
     accepted = [part.split(";", 1)[0].strip() for part in (_header(scope, b"accept-language") or "").split(",")]
@@ -236,10 +246,11 @@ class RateLimitMiddleware:
         self._last_error_log = 0.0
 
     async def __call__(self, scope: Scope, receive, send) -> None:
-        if scope["type"] != "http" or (scope["method"], scope["path"].rstrip("/")) not in RATE_LIMITED:
+        route = (scope["method"], scope["path"].rstrip("/")) if scope["type"] == "http" else None
+        if route not in RATE_LIMITED:
             return await self.app(scope, receive, send)
         hints = _hints(scope)
-        keys = self._keys(scope, hints)
+        keys = self._keys(scope, hints, RATE_LIMITED[route])
         if self.in_process:
             blocked = self._check(keys)
         else:
@@ -252,17 +263,18 @@ class RateLimitMiddleware:
         await _send_json(send, 429, {"detail": text("rate_limited", lang), "language": lang, "retry_after": retry_after},
                          {"retry-after": str(retry_after)})
 
-    def _keys(self, scope: Scope, hints: dict) -> list[tuple[str, list[RateLimitItem], str]]:
+    def _keys(self, scope: Scope, hints: dict, site_from: str | None) -> list[tuple[str, list[RateLimitItem], str]]:
         client = (scope.get("client") or ("unknown", 0))[0]
         keys = [("client", self.client_limits, client)]
-        # A site's allowance is spent only by its own pages: the named site must exist and allow the
-        # request's Origin. Anyone can type a site id into a request; only the site's pages send its origin.
-        app = scope.get("app")
-        registry = getattr(getattr(app, "state", None), "sites", None)
-        site = registry.get(hints.get("site")) if registry is not None and hints.get("site") else None
-        origin = _header(scope, b"origin")
-        if site is not None and origin and (site.allows(origin) or is_own_origin(origin, _header(scope, b"host"))):
-            keys.append(("site", self.site_limits, site.id))
+        # A site's allowance is spent only by requests that pass the route's own origin check for the site the
+        # route reads (origin.site_spending): a request refused with 403, or one naming the site where the route
+        # does not look for it, spends nothing. (A trusted Host, app.main, keeps "own origin" from being forged.)
+        registry = getattr(getattr(scope.get("app"), "state", None), "sites", None)
+        site_id = hints.get("site") if site_from == "body" else _query_site(scope) if site_from == "query" else None
+        if registry is not None and site_id:
+            site = site_spending(registry, site_id, _header(scope, b"origin"), _header(scope, b"host"))
+            if site is not None:
+                keys.append(("site", self.site_limits, site.id))
         return keys
 
     def _check(self, keys) -> tuple[str, int] | None:

@@ -44,19 +44,32 @@ def registry(request: Request) -> SiteRegistry:
     return request.app.state.sites
 
 
+def page_may_use(site: Site, origin: str | None, host: str | None) -> bool:
+    """The origin check of a request that names a known site: a page of the site, or the service's own page."""
+    return site.allows(origin) or is_own_origin(origin, host)
+
+
+def site_spending(sites: SiteRegistry, site_id: str | None, origin: str | None, host: str | None) -> Site | None:
+    """The site whose allowance a request spends (app/api/middleware.py): only a request that names a known site
+    and comes from a page that passes the site's origin check — the requests check_site() accepts with an Origin.
+    A request it refuses (403) and one without an Origin (a script may type any site id) spend nothing."""
+    site = sites.get(site_id) if site_id else None
+    return site if site is not None and origin is not None and page_may_use(site, origin, host) else None
+
+
 def check_site(request: Request, site_id: str | None) -> Site | None:
     """The site a request speaks for, or None; 403 if the site is unknown or the page's origin not allowed."""
     origin = request.headers.get("origin")
-    own = is_own_origin(origin, request.headers.get("host"))
+    host = request.headers.get("host")
     if not site_id:
-        if origin is None or own:
+        if origin is None or is_own_origin(origin, host):
             return None
         raise HTTPException(403, detail=f"a request from the web page at {origin} must name its site "
                                         "(data-site on the widget's script tag)")
     site = registry(request).get(site_id)
     if site is None:
         raise HTTPException(403, detail=f"unknown site {site_id!r}: no site has this id")
-    if origin is None or own or site.allows(origin):
+    if origin is None or page_may_use(site, origin, host):
         return site
     raise HTTPException(403, detail=f"the web page at {origin} is not allowed to use site {site_id!r}: "
                                     "the site's administrators can propose this origin in the staff console "

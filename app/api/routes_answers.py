@@ -15,6 +15,8 @@ from app.i18n.languages import normalise_code
 from app.pipeline.answer import Question, Turn
 from app.pipeline.detect import detect_language
 from app.pipeline.retrieve import search as rank_passages
+from app.pipeline.sanitize import clean_message
+from app.pipeline.screen import bounded, has_words
 
 router = APIRouter(prefix="/api", tags=["answers"])
 
@@ -22,7 +24,8 @@ router = APIRouter(prefix="/api", tags=["answers"])
 async def get_state(request: Request) -> ServiceState:
     state: ServiceState = request.app.state.kalla
     if not state.ready:
-        raise HTTPException(503, detail=f"Källa is not ready: {state.error or 'loading'}")
+        # the reason (with server paths) is for operators: logs and /readyz, never a resident's error body
+        raise HTTPException(503, detail="Källa is not ready: no valid index is loaded (operators: see /readyz)")
     state.follow_index()
     return state
 
@@ -62,9 +65,13 @@ def search(state: StateDep, q: Annotated[str, Query(min_length=1, max_length=100
     """Passages ranked exactly as the chat ranks them (glossary, fusion, same-language boost)."""
     pipeline = state.pipeline
     resources = pipeline.resources()
-    lang = normalise_code(language) or detect_language(q)[0] or resources.default_language
-    vectors = resources.embedder.encode_question(q, resources.bundle.sparse_latents)
-    result = rank_passages(resources.bundle, q, lang, vectors, k, resources.glossary)
+    # the chat's bounds before the model pass: what the model reads of a query, and no query of only marks
+    text = bounded(clean_message(q), resources.embedder.count_tokens, resources.max_question_tokens)
+    if not has_words(text):
+        raise HTTPException(422, detail="q is empty: write a question")
+    lang = normalise_code(language) or detect_language(text)[0] or resources.default_language
+    vectors = resources.embedder.encode_question(text, resources.bundle.sparse_latents)
+    result = rank_passages(resources.bundle, text, lang, vectors, k, resources.glossary)
     hits = [SearchHit(**c.passage.public(), score=round(c.score, 6), dense=round(c.best_cosine, 4),
                       lexical=round(c.lexical, 4)) for c in result.candidates]
     return {"query": q, "language": lang, "hits": hits}

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from app.config import get_settings
 from app.pipeline.answer import MAX_HISTORY, Status
 from app.pipeline.sanitize import clean_message
+from app.pipeline.screen import has_words
 
 
 def _plain_text(v: str) -> str:
@@ -46,7 +47,7 @@ class ChatRequest(BaseModel):
     @field_validator("message")
     @classmethod
     def _message(cls, v: str) -> str:
-        if not v or not clean_message(v):   # also a message of only invisible or control characters
+        if not v or not has_words(clean_message(v)):   # also only invisible, control or combining marks, emoji
             raise ValueError("message is empty: write a question")
         return _plain_text(v)
 

@@ -45,6 +45,9 @@ class ServiceState:
                         "replicas do not share it; set KALLA_DATABASE_URL to PostgreSQL (docs/deploy.md)")
         self.store = AnswerStore(self.settings.database_url)
         self.store.start()
+        if not self.store.migrated:   # e.g. a SQLite folder that cannot be made: answers go on, /readyz says why
+            log.error("answer log unavailable: %s; answers are served and not logged, the staff console says the "
+                      "database is down", self.store.problem)
         self.load_translation_reviews()
         if self.store.migrated:
             removed = self.store.purge(self.settings.retention_days)
@@ -69,7 +72,8 @@ class ServiceState:
                                      threshold=s.min_confidence or None, translator=self.pipeline_translator(),
                                      hours=s.migrationsverket_hours, guard=guard, glossary=load_glossary(),
                                      default_language=s.default_language,
-                                     corpus_translations=s.corpus_translations)
+                                     corpus_translations=s.corpus_translations,
+                                     max_question_tokens=s.max_question_tokens)
             self.error = ""
         log.info("index loaded: %s (%d passages)", bundle.manifest.version, bundle.manifest.passages)
 

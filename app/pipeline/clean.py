@@ -20,8 +20,7 @@ def anchor(history: tuple[Turn, ...]) -> Turn | None:
 
 def run(ctx: Context) -> None:
     """Reads question.message and question.history; writes text, the personal_data_removed notice when something
-    was removed, and for a conversation the previous question it may lean on (previous, previous_topic) and
-    context_text (that question and this one together)."""
+    was removed, and for a conversation the previous question it may lean on (previous, previous_topic)."""
     redaction = redact(clean_message(ctx.question.message))
     ctx.text = redaction.text
     if redaction.found:
@@ -30,4 +29,3 @@ def run(ctx: Context) -> None:
     earlier = redact(clean_message(turn.message)).text if turn else ""
     if earlier and ctx.text:
         ctx.previous, ctx.previous_topic = earlier, turn.topic
-        ctx.context_text = f"{earlier} {ctx.text}"

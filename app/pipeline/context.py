@@ -34,6 +34,7 @@ class Resources:
     translator: object | None = None   # app.translate.protocol.Translator (machine); None = none
     corpus_translations: bool = True   # serve the corpus's own translations first (KALLA_CORPUS_TRANSLATIONS)
     default_language: str = "sv"       # KALLA_DEFAULT_LANGUAGE: when nothing else tells the resident's language
+    max_question_tokens: int = 64      # KALLA_MAX_QUESTION_TOKENS: most tokens of a message the steps after screen read
     topics: TopicCatalogue | None = None   # resident topics (corpus/topics); None = general questions only
     kind_cues: KindCues | None = None
     follow_up_cues: FollowUpCues | None = None
@@ -65,10 +66,12 @@ class Context:
     question: Question                                   # input
     resources: Resources                                 # input
     contact_for: Callable[[str], Contact | None] | None = None   # input: the site's own contact, per language
-    text: str = ""                                       # clean: the message after cleaning and redaction
+    text: str = ""                                       # clean: the message after cleaning and redaction;
+                                                         # screen: bounded to what the model may read
+    full_text: str = ""                                  # screen: the whole cleaned, redacted message (for the log)
     previous: str = ""                                   # clean: the earlier question a follow-up may lean on
     previous_topic: str = ""                             # clean: the topic its answer was about (from the widget)
-    context_text: str = ""                               # clean: previous + text ("" without a conversation)
+    context_text: str = ""                               # screen: previous + text ("" without a conversation)
     notices: list[str] = field(default_factory=list)     # clean, localise
     language: str = "sv"                                 # detect
     language_source: str = "default"                     # detect: chosen | detected | conversation | site | default

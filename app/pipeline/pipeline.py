@@ -37,6 +37,7 @@ class Pipeline:
     glossary: object | None = None   # app.pipeline.glossary.Glossary; None = no query expansion
     default_language: str = "sv"
     corpus_translations: bool = True
+    max_question_tokens: int = 64
 
     def resources(self) -> Resources:
         bundle = self.bundle   # one index for the whole answer, even if a rebuild swaps it meanwhile
@@ -45,7 +46,8 @@ class Pipeline:
                          retrieve_k=self.retrieve_k, max_words=self.max_words, hours=self.hours, guard=self.guard,
                          glossary=self.glossary, translator=self.translator, default_language=self.default_language,
                          topics=bundle.catalogue, kind_cues=bundle.kind_cues, follow_up_cues=bundle.follow_up_cues,
-                         corpus_translations=self.corpus_translations)
+                         corpus_translations=self.corpus_translations,
+                         max_question_tokens=self.max_question_tokens)
 
     def answer(self, question: Question, site_contact: Contact | Callable[[str], Contact | None] | None = None) -> Answer:
         """site_contact: the embedding site's own contact, or a function giving it in a language (Site.contact_for)."""
@@ -66,7 +68,7 @@ class Pipeline:
         result = ctx.answer
         result.timings_ms = timings
         result.index_version = resources.bundle.manifest.version
-        result.question = ctx.text
+        result.question = ctx.full_text or ctx.text   # the whole message, not only what the model read
         result.language_source = ctx.language_source
         result.gloss = ctx.gloss
         result.follow_up = ctx.follow_up

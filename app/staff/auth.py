@@ -7,6 +7,7 @@ same key: forms carry one, nothing else has to be stored.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -20,7 +21,9 @@ from app.store.models import utcnow
 from app.store.site_models import SiteRecord
 from app.store.staff_models import ROLES, LoginAttempt, StaffSession, StaffUser, StaffUserSite
 
-CLIENT_FACTOR = 4          # one address may fail this many times more often than one account
+CLIENT_FACTOR = 4          # one address may fail this many times more often (on any accounts) than one account
+FIRST_PAUSE = dt.timedelta(minutes=1)   # the first wait after too many failures; it doubles with every further one
+KEEP_ATTEMPTS = dt.timedelta(days=1)
 LAST_SEEN_EVERY = dt.timedelta(seconds=60)
 
 
@@ -79,7 +82,7 @@ class StaffAuth:
         self.lifetime = dt.timedelta(hours=settings.staff_session_hours)
         self.idle = dt.timedelta(minutes=settings.staff_session_idle_minutes)
         self.max_failures = settings.staff_login_max_failures
-        self.window = dt.timedelta(minutes=settings.staff_login_lockout_minutes)
+        self.longest_pause = dt.timedelta(minutes=settings.staff_login_lockout_minutes)
 
     # accounts -------------------------------------------------------------------------------------------
     @staticmethod
@@ -119,28 +122,40 @@ class StaffAuth:
         return keyed_hash(self.secret, "account", email, 32)
 
     # login ----------------------------------------------------------------------------------------------
+    def pause_after(self, failures: int, limit: int) -> dt.timedelta:
+        """The wait before the next attempt after `failures` failures in a row: none below the limit, then one
+        minute doubling with every further failure, never longer than KALLA_STAFF_LOGIN_LOCKOUT_MINUTES."""
+        if failures < limit:
+            return dt.timedelta(0)
+        return min(FIRST_PAUSE * 2 ** min(failures - limit, 16), self.longest_pause)
+
     def _retry_after(self, db: Session, account: str, client: str, now: dt.datetime) -> int:
-        since = now - self.window
-        checks = ((LoginAttempt.account == account, self.max_failures),
+        """Minutes to wait before this address may try this account again (0: try now).
+
+        Throttled per account *and* address (someone who knows an e-mail address cannot lock its owner out from
+        elsewhere) and per address over all accounts (CLIENT_FACTOR × the limit: guessing many accounts from one
+        place); failures count since the last success there, for a day, and each further one doubles the wait."""
+        checks = (((LoginAttempt.account == account) & (LoginAttempt.client == client), self.max_failures),
                   (LoginAttempt.client == client, self.max_failures * CLIENT_FACTOR))
         waits = []
         for where, limit in checks:
             last_ok = db.scalar(select(func.max(LoginAttempt.created_at)).where(where, LoginAttempt.succeeded))
-            start = max(since, as_utc(last_ok)) if last_ok else since
+            start = max(now - KEEP_ATTEMPTS, as_utc(last_ok)) if last_ok else now - KEEP_ATTEMPTS
             times = db.scalars(select(LoginAttempt.created_at)
                                .where(where, ~LoginAttempt.succeeded, LoginAttempt.created_at > start)
-                               .order_by(LoginAttempt.created_at.desc()).limit(limit)).all()
-            if len(times) >= limit:
-                waits.append(as_utc(times[-1]) + self.window - now)
+                               .order_by(LoginAttempt.created_at.desc()).limit(limit + 17)).all()
+            wait = as_utc(times[0]) + self.pause_after(len(times), limit) - now if times else dt.timedelta(0)
+            if wait > dt.timedelta(0):
+                waits.append(wait)
         if not waits:
             return 0
-        return max(1, int(max(waits).total_seconds() // 60) + 1)
+        return max(1, math.ceil(max(waits).total_seconds() / 60))
 
     def login(self, db: Session, email: str, password: str, address: str) -> LoginResult:
         now = utcnow()
         email = normalise_email(email)[:254]
         client, account = self.client_key(address), self.account_key(email)
-        db.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - dt.timedelta(days=1)))
+        db.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - KEEP_ATTEMPTS))
         db.execute(delete(StaffSession).where(StaffSession.expires_at < now))
         user = db.scalar(select(StaffUser).where(StaffUser.email == email))
         known = user.email if user else ""   # never write what an unknown 'e-mail' was: it may be a password

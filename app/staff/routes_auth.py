@@ -52,8 +52,9 @@ def login(request: Request, db: DbDep, form: FormDep) -> Response:
     address = request.client.host if request.client else ""
     result = c.auth.login(db, email, str(form.get("password") or ""), address)
     if result.retry_after_minutes:
-        return _login_page(request, nonce, next_url, f"Too many failed attempts. Try again in "
-                           f"{result.retry_after_minutes} minutes.", 429, email)
+        minutes = result.retry_after_minutes
+        return _login_page(request, nonce, next_url, f"Too many failed attempts. Try again in {minutes} "
+                           f"minute{'' if minutes == 1 else 's'}.", 429, email)
     if result.staff is None:
         return _login_page(request, nonce, next_url, "The e-mail address or the password is wrong.", 401, email)
     response = RedirectResponse(next_url, status_code=303)

@@ -12,9 +12,24 @@ from sqlalchemy.orm import sessionmaker
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def prepare_sqlite_folder(url: str) -> str:
+    """Create the folder of a SQLite answer log. '' when it is there (or the log is not SQLite); else why it cannot
+    be made, in words for /readyz and the log. It must not stop the service: answers go on, the log counts as down,
+    as for a file that cannot be written."""
+    if not url.startswith("sqlite:///"):
+        return ""
+    folder = Path(url.removeprefix("sqlite:///")).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"the folder {folder} of the SQLite answer log cannot be created ({type(exc).__name__}: " \
+               f"{exc.strerror or exc})"
+    return ""
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        prepare_sqlite_folder(url)     # the engine connects lazily: a missing folder fails (and is counted) there
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
 
         @event.listens_for(engine, "connect")

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.pipeline.answer import Answer
 from app.pipeline.redact import redact
-from app.store.db import make_engine, migrate, session_factory
+from app.store.db import make_engine, migrate, prepare_sqlite_folder, session_factory
 from app.store.models import AnswerRecord, Feedback, FollowThrough, utcnow
 
 log = logging.getLogger("kalla.store")
@@ -23,15 +23,22 @@ class AnswerStore:
         self.Session = session_factory(self.engine)
         self.failures = 0
         self.last_error = ""
+        self.problem = ""              # why the log is down, in words for /readyz (paths included: operators only)
         self._lock = threading.Lock()
         self.migrated = False
 
     def start(self) -> None:
         """Migrate to the newest schema. A database that is down is counted, not fatal."""
         try:
+            folder_problem = prepare_sqlite_folder(self.url)
             migrate(self.url)
             self.migrated = True
+            self.problem = ""
         except Exception as exc:  # noqa: BLE001
+            first_line = (str(exc).splitlines() or [""])[0][:300]
+            where = self.engine.url.render_as_string(hide_password=True)
+            self.problem = folder_problem or f"cannot migrate the answer log at {where} ({type(exc).__name__}: " \
+                                             f"{first_line})"
             self._failed("migrate", exc)
 
     def _failed(self, what: str, exc: Exception) -> None:
@@ -103,4 +110,4 @@ class AnswerStore:
 
     def status(self) -> dict:
         return {"database": self.engine.url.get_backend_name(), "write_failures": self.failures,
-                "last_error": self.last_error}
+                "last_error": self.last_error, "ready": self.migrated, "problem": self.problem}

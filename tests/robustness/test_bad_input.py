@@ -1,6 +1,8 @@
 """Junk in, a clear 4xx out: empty, too long, not UTF-8, invisible characters, huge or deep JSON, wrong types."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.robustness.support import wait_for_row
@@ -101,11 +103,22 @@ def test_invisible_and_control_characters_are_stripped_before_answering_and_stor
     assert "återvandringsbidraget" in row.question
 
 
-@pytest.mark.parametrize("escaped", [r"\u200b\u200c\u200d", r"\u0007\u0008\u001b", r"\ud800 \udfff"])
-def test_a_message_of_only_invisible_characters_is_refused_not_answered(robust_client, escaped):
+@pytest.mark.parametrize("escaped", [r"\u200b\u200c\u200d", r"\u0007\u0008\u001b", r"\ud800 \udfff",
+                                     r"\u200b\u0301\u0301", r"\u064b\u064c", r"!!! ???", r"\ud83d\udc4d"])
+def test_a_message_without_letters_or_digits_is_refused_not_answered(robust_client, escaped):
+    """Only invisible, control or combining marks, punctuation or emoji: nothing is asked (once, \u200b\u0301\u0301
+    got a crisis reply from an exemplar match on nothing)."""
     r = _post_raw(robust_client, b'{"message": "' + escaped.encode() + b'"}')
     assert r.status_code == 422, r.text     # the same clear error as an empty message
     assert "empty" in r.json()["detail"]
+    query = json.loads(f'"{escaped}"')
+    if not any(0xD800 <= ord(ch) <= 0xDFFF for ch in query):      # a URL cannot carry a lone surrogate
+        assert robust_client.get("/api/search", params={"q": query}).status_code == 422
+
+
+def test_a_flood_word_in_search_is_read_within_the_budget(robust_client):
+    r = robust_client.get("/api/search", params={"q": "ሰሰሰ " * 250})
+    assert r.status_code == 200 and r.json()["hits"]
 
 
 def test_lone_surrogates_inside_a_question_do_not_break_anything(robust_client):

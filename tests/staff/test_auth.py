@@ -54,22 +54,55 @@ def test_wrong_password_and_unknown_account_look_the_same_and_are_audited(staff_
         db.commit()
 
 
-def test_login_is_throttled_after_repeated_failures(staff_app):
+def _move_attempts_back(app, by: dt.timedelta) -> None:
+    """Time passes for the throttle (its rows carry their time)."""
+    with app.state.kalla.store.Session.begin() as db:
+        for a in db.scalars(select(LoginAttempt)):
+            a.created_at = a.created_at - by
+
+
+def test_login_is_throttled_per_account_and_address_with_a_growing_wait(staff_app):
     email = "throttle@kalla.test"
     ensure_user(staff_app, email, "reviewer")
-    c = StaffClient(staff_app)
+    guesser, owner = StaffClient(staff_app, "198.51.100.7"), StaffClient(staff_app, "203.0.113.9")
     limit = staff_app.state.kalla.settings.staff_login_max_failures
     try:
         for _ in range(limit):
-            assert c.login(email, "guessing wrong again").status_code == 401
-        r = c.login(email)                          # the right password no longer helps
-        assert r.status_code == 429 and "Too many failed attempts" in r.text
+            assert guesser.login(email, "guessing wrong again").status_code == 401
+        r = guesser.login(email)                    # from there, the right password no longer helps
+        assert r.status_code == 429 and "Try again in 1 minute." in r.text
         assert "kalla_staff=" not in r.headers.get("set-cookie", "")
-        with staff_app.state.kalla.store.Session.begin() as db:   # the window passes
-            window = dt.timedelta(minutes=staff_app.state.kalla.settings.staff_login_lockout_minutes + 1)
-            for a in db.scalars(select(LoginAttempt)):
-                a.created_at = a.created_at - window
-        assert c.login(email).status_code == 303
+        # whoever knows the e-mail address cannot lock its owner out: from the owner's address it still works
+        assert owner.login(email).status_code == 303
+        # the wait grows: a minute later one more wrong guess means two minutes, then four
+        _move_attempts_back(staff_app, dt.timedelta(minutes=1, seconds=1))
+        assert guesser.login(email, "one more guess").status_code == 401
+        assert "Try again in 2 minutes" in guesser.login(email).text
+        _move_attempts_back(staff_app, dt.timedelta(minutes=2, seconds=1))
+        assert guesser.login(email, "and another").status_code == 401
+        assert "Try again in 4 minutes" in guesser.login(email).text
+        # never longer than KALLA_STAFF_LOGIN_LOCKOUT_MINUTES, and over when it has passed
+        longest = staff_app.state.kalla.settings.staff_login_lockout_minutes
+        for _ in range(6):
+            _move_attempts_back(staff_app, dt.timedelta(minutes=longest, seconds=1))
+            assert guesser.login(email, "patient guessing").status_code == 401
+        assert f"Try again in {longest} minutes" in guesser.login(email).text
+        _move_attempts_back(staff_app, dt.timedelta(minutes=longest, seconds=1))
+        assert guesser.login(email).status_code == 303
+    finally:
+        with staff_app.state.kalla.store.Session.begin() as db:
+            db.execute(delete(LoginAttempt))
+
+
+def test_one_address_guessing_many_accounts_is_throttled(staff_app):
+    limit = staff_app.state.kalla.settings.staff_login_max_failures
+    stuffer = StaffClient(staff_app, "192.0.2.66")
+    ensure_user(staff_app, "stuffed@kalla.test", "reviewer")
+    try:
+        for n in range(limit * 4):              # under the limit for each account, over it for the address
+            assert stuffer.login(f"someone{n % limit}@kalla.test", "guess").status_code == 401
+        assert stuffer.login("stuffed@kalla.test").status_code == 429
+        assert StaffClient(staff_app, "192.0.2.67").login("stuffed@kalla.test").status_code == 303
     finally:
         with staff_app.state.kalla.store.Session.begin() as db:
             db.execute(delete(LoginAttempt))

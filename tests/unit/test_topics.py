@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.corpus.document import CorpusError
-from app.pipeline import clean
+from app.pipeline import clean, screen
 from app.pipeline.answer import MAX_HISTORY, Question, Turn
 from app.topics.catalogue import load_catalogue
 from app.topics.classify import FollowUpCues, KindCues
@@ -87,14 +87,17 @@ def test_a_follow_up_leans_on_the_last_question_that_was_not_itself_a_follow_up(
     assert clean.anchor(long) == long[-MAX_HISTORY], "no further back than the history the API takes"
 
 
-def test_clean_redacts_the_earlier_question_and_joins_it_with_the_message():
+def test_the_earlier_question_is_redacted_and_read_with_the_message():
     ctx = context("och min fru?", text="", history=(Turn("Mitt personnummer är 811218-9876, vem kan få bidraget?",
                                                           "eligibility"),))
     clean.run(ctx)
+    screen.run(ctx)
     assert "811218-9876" not in ctx.context_text and ctx.context_text.endswith("och min fru?")
+    assert ctx.context_text.startswith("Mitt personnummer är [personnummer]")
     assert ctx.previous_topic == "eligibility" and ctx.text == "och min fru?"
     alone = context("Vem kan få bidraget?", text="")
     clean.run(alone)
+    screen.run(alone)
     assert alone.context_text == "" and alone.previous == ""
 
 
