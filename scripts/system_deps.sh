@@ -9,6 +9,9 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# An Ethiopic font (Tigrinya, Amharic), so the screenshots show text rather than empty boxes (Chromium's
+# DejaVu dependency covers the Latin, Cyrillic and Arabic scripts).
+[ -d /usr/share/fonts/truetype/abyssinica ] || need+=(fonts-sil-abyssinica)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != "0" ]; then
     echo "[system] missing ${need[*]}: install them with apt-get (needs root)" >&2

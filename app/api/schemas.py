@@ -31,6 +31,8 @@ class HistoryItem(BaseModel):
     @field_validator("message")
     @classmethod
     def _message(cls, v: str) -> str:
+        if not has_words(clean_message(v)):
+            raise ValueError("an earlier message in history is empty")
         return _plain_text(v)
 
 
@@ -103,6 +105,10 @@ class CitationOut(PassageFields):
 
 class RelatedOut(PassageFields):
     sentence: str = Field(description="A sentence that mentions the question's topic without answering it.")
+    translation: str | None = Field(None, description="The sentence in the resident's language, from the corpus's own "
+                                                      "translations (labelled by translation_status).")
+    translation_language: str | None = None
+    translation_status: str | None = None
 
 
 class SuggestionOut(BaseModel):

@@ -111,9 +111,13 @@ class Related:
     """A sentence that mentions the question's topic without answering it: offered apart, never as a citation."""
     passage: Passage
     sentence: str
+    translation: str | None = None            # the sentence in the resident's language (the corpus's own)
+    translation_language: str | None = None
+    translation_status: str | None = None     # unreviewed | reviewed | authority
 
     def to_dict(self) -> dict:
-        return {**self.passage.public(), "sentence": self.sentence}
+        return {**self.passage.public(), "sentence": self.sentence, "translation": self.translation,
+                "translation_language": self.translation_language, "translation_status": self.translation_status}
 
 
 @dataclass

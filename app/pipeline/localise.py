@@ -214,7 +214,11 @@ def related(ctx: Context, topic: str) -> list[Related]:
         vec = bundle.sentence_vectors_of(bundle.by_id[p.id])[ref.index]
         scored.append((float(vec @ ctx.read_query.dense), p, p.sentences[ref.index]))
     scored.sort(key=lambda x: -x[0])
-    return [Related(p, s) for _, p, s in scored[:RELATED_MAX]]
+    out = []
+    for _, p, s in scored[:RELATED_MAX]:   # in the resident's language too, when the corpus has it
+        own = _corpus_rendering(ctx, [s], p.language, ctx.language) if p.language != ctx.language else None
+        out.append(Related(p, s, own[0], ctx.language, own[1]) if own else Related(p, s))
+    return out
 
 
 def service(ctx: Context, answer: Answer) -> None:

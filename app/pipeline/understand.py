@@ -70,7 +70,9 @@ def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Read
 
     ranked = sorted(scores.ranked, key=lambda s: -boosted(s))
     best, runner_up = ranked[0], ranked[1] if len(ranked) > 1 else None
-    routed = best.similarity >= TOPIC_FLOOR and best.similarity >= bank_best - BANK_MARGIN
+    # A count ("how many applications?") is no sum of money, however close the amount topic's examples sit.
+    counted = bool(kinds) and kinds[0] == "count" and r.topics.topics[best.topic].kind == "amount"
+    routed = best.similarity >= TOPIC_FLOOR and best.similarity >= bank_best - BANK_MARGIN and not counted
     match = TopicMatch(best.topic if routed else None, best.topic, round(best.similarity, 4),
                        runner_up.topic if runner_up else None, round(runner_up.similarity, 4) if runner_up else 0.0,
                        kinds)

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.corpus.invariants import check_translation
-from app.corpus.sentences import quotable, sentence_units
+from app.corpus.document import load_corpus
+from app.corpus.passages import split_passages
+from app.corpus.sentences import SentenceUnit, quotable, sentence_units
 from app.store.staff_models import TranslationReview
 from app.translate.corpus import TRANSLATIONS_DIR, Rendering, load_entries
 
@@ -89,16 +91,27 @@ def save_review(db: Session, language: str, sentence_id: str, source_hash: str, 
     return ""
 
 
+def current_sentences(corpus_dir: Path) -> dict[str, SentenceUnit]:
+    """The corpus documents' sentences as the index splits them: source hash -> sentence (id, text)."""
+    passages = [p for doc in load_corpus(Path(corpus_dir)) for p in split_passages(doc)]
+    return {u.hash: u for u in sentence_units(passages)}
+
+
 def export_reviews(db: Session, corpus_dir: Path, language: str | None = None) -> dict[str, int]:
     """Write the latest reviews into corpus/_translations/<lang>.jsonl (status reviewed, the reviewed text, who,
-    when); the index must then be rebuilt. Returns the number of lines changed per language."""
+    when); the index must then be rebuilt. Returns the number of lines changed per language.
+
+    A review of a sentence the file has no line for — a stale line (its source sentence changed since) or a
+    sentence never translated — is written too: over the stale line of the same sentence id, else as a new line,
+    with the current source text and hash. A review of a sentence no longer in the corpus is left in the database."""
     changed: dict[str, int] = {}
     reviews = latest_reviews(db)
+    units: dict[str, SentenceUnit] | None = None
     for path in sorted((Path(corpus_dir) / TRANSLATIONS_DIR).glob("*.jsonl")):
         lang = path.stem
         if language and lang != language:
             continue
-        lines, n = [], 0
+        rows_, n = [], 0
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -108,8 +121,26 @@ def export_reviews(db: Session, corpus_dir: Path, language: str | None = None) -
                 row.update(translation=r.translation, status="reviewed", by=f"reviewed by {r.reviewer}",
                            at=r.created_at.date().isoformat())
                 n += 1
-            lines.append(json.dumps(row, ensure_ascii=False))
+            rows_.append(row)
+        in_file = {row["source_hash"] for row in rows_}
+        pending = [r for (lg, h), r in reviews.items() if lg == lang and h not in in_file]
+        if pending:
+            units = current_sentences(corpus_dir) if units is None else units
+            for r in sorted(pending, key=lambda r: r.id):
+                unit = units.get(r.source_hash)
+                if unit is None:
+                    continue                      # its sentence has changed or gone since the review
+                new = {"sentence_id": unit.id, "source_hash": unit.hash, "source": unit.text,
+                       "translation": r.translation, "status": "reviewed", "by": f"reviewed by {r.reviewer}",
+                       "at": r.created_at.date().isoformat()}
+                stale = next((i for i, row in enumerate(rows_)
+                              if row["sentence_id"] == unit.id and row["source_hash"] not in units), None)
+                if stale is None:
+                    rows_.append(new)
+                else:
+                    rows_[stale] = new
+                n += 1
         if n:
-            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows_), encoding="utf-8")
         changed[lang] = n
     return changed

@@ -21,6 +21,9 @@ from app.text import fold
 TOPICS_DIR = "topics"
 KINDS = ("amount", "eligibility", "procedure", "date_duration", "place_channel", "contact", "yes_no", "description",
          "service")
+# Kinds a question can ask for that no resident topic has: "how many applications came in?" asks for a count of
+# people, applications or times — a figure the reports give — never a sum of money.
+CUE_ONLY_KINDS = ("count",)
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,7 @@ def load_catalogue(corpus_dir: Path) -> TopicCatalogue:
                                             str(t.get("answer") or ""))
             examples.extend(Example(tid, lang, str(q)) for q in t.get("examples") or [] if str(q).strip())
         kind_cues[lang] = {k: tuple(fold_cue(c) for c in v or []) for k, v in (data.get("kind_cues") or {}).items()
-                           if k in KINDS or k == "not"}
+                           if k in KINDS or k in CUE_ONLY_KINDS or k == "not"}
         follow[lang] = {k: tuple(fold_cue(c) for c in v or []) for k, v in (data.get("follow_up_cues") or {}).items()}
     missing = [tid for tid in topics if ("en", tid) not in texts]
     if missing:

@@ -16,7 +16,7 @@ from app.topics.catalogue import TopicCatalogue, fold_cue
 
 # Which kind wins when a question holds cues of several ("when can I call?" is about contact, "how much and
 # when" about the amount): the more specific kinds first.
-KIND_PRIORITY = ("contact", "amount", "date_duration", "eligibility", "procedure", "place_channel", "description",
+KIND_PRIORITY = ("contact", "amount", "date_duration", "count", "eligibility", "procedure", "place_channel", "description",
                  "yes_no")
 
 

@@ -104,6 +104,15 @@ def test_conversation_in_the_residents_language(kalla, page, screenshots, lang, 
     answer = ask(page, follow_up)
     assert sent[1]["history"] and sent[1]["history"][0]["message"] == sent[0]["message"]
     expect(answer).to_have_attribute("lang", lang)
+    # No paragraph twice: the help card does not repeat the answer above it.
+    paragraphs = [t.strip() for t in answer.locator("p:not(.smeta)").all_inner_texts() if len(t.strip()) > 40]
+    assert len(paragraphs) == len(set(paragraphs)), [p for p in paragraphs if paragraphs.count(p) > 1]
+    card = answer.locator(".card")
+    if card.count():
+        said = answer.locator(".text").first.inner_text().strip() if answer.locator(".text").count() else ""
+        assert not said or all(said not in p for p in card.locator("p").all_inner_texts()), "the card repeats the answer"
+    for item in answer.locator(".related li").all():   # what only mentions the topic reads in the language too
+        expect(item.locator("p").first).to_have_attribute("lang", lang)
     answer.scroll_into_view_if_needed()
     size = "mobile" if viewport else "desktop"
     page.screenshot(path=str(screenshots / f"widget-conversation-{lang}-{size}.png"))

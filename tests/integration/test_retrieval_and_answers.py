@@ -39,7 +39,7 @@ def test_answer_quotes_the_cited_passage(pipeline):
     assert all(0.5 < c.score <= 1.0 for c in ans.citations), "staff see how close each cited passage was"
     assert len(ans.answer.split()) <= 160
     assert set(ans.timings_ms) == {"clean", "detect", "screen", "encode", "understand", "guard", "retrieve", "compose",
-                                   "localise"}
+                                   "localise", "suggest"}
 
 
 def test_english_question_gets_cited_swedish_passage(pipeline):

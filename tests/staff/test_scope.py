@@ -95,7 +95,9 @@ def urls_for(path: str, world: dict) -> list[str]:
     """The route with another site's ids in it (and, for pages, in the query string too)."""
     values = {"answer_id": world["b"][0], "site_id": B, "change_id": str(world["proposal"]),
               "user_id": str(world["b_admin_id"]), "document_id": "kriminalvarden-2025-atervandring",
-              "language": "en", "sentence_id": "kriminalvarden-2025-atervandring_0001_s0"}
+              "language": "en", "sentence_id": "kriminalvarden-2025-atervandring_0001_s0",
+              # Sources are national (no site's): a scoped account may neither act on nor look at them.
+              "draft_id": "1", "check_id": "1", "passage_id": "kriminalvarden-2025-atervandring_0001"}
     params = re.findall(r"\{(\w+)(?::\w+)?\}", path)
     missing = [p for p in params if p not in values]
     assert not missing, f"{path}: add a value of another site for {missing} to this test"

@@ -29,7 +29,7 @@ function renderAnswer(ui, item, latest) {
   art.append(answerText(ui, data, citations.length, (n) => openSource(ui, art, n), shown));
   const translated = citations.filter((c) => c.translation && c.translation_language === String(data.answer_language || ""));
   if (translated.length) art.append(translationNote(ui, translated, lang));
-  if (!crisis && data.handoff) art.append(contactCard(ui, data.handoff, false, data.id));
+  if (!crisis && data.handoff) art.append(contactCard(ui, data.handoff, false, data.id, String(data.answer || "")));
   const related = Array.isArray(data.related) ? data.related : [];
   if (related.length) art.append(relatedBlock(ui, related));
   const notices = (Array.isArray(data.notices) ? data.notices : []).filter((n) => NOTICE_KEYS[n]);
@@ -178,23 +178,36 @@ function whereFrom(ui, c, srcLang) {
 /* Passages that mention the topic without answering it: offered apart, in their own language, never as sources. */
 function relatedBlock(ui, related) {
   const headId = uid("rel");
+  const translated = related.filter((r) => r.translation && r.translation_language);
+  const labels = [...new Set(translated.map((r) => translationLabel(ui, r)))];
   return h("section", { class: "related", "aria-labelledby": headId },
     h("h3", { id: headId }, ui.t("related_title")),
     h("ul", null, related.map((r) => {
       const lang = String(r.language || "sv");
-      return h("li", null,
-        h("p", { lang, dir: ui.dirOf(lang) }, String(r.sentence || "")),
-        h("p", { class: "smeta" }, h("bdi", { lang }, String(r.authority || "")), " · ",
-          h("bdi", { lang }, String(r.title || ""))));
-    })));
+      const tlang = String(r.translation_language || "");
+      const meta = h("p", { class: "smeta" }, h("bdi", { lang }, String(r.authority || "")), " · ",
+        h("bdi", { lang }, String(r.title || "")));
+      if (!r.translation || !tlang) return h("li", null, h("p", { lang, dir: ui.dirOf(lang) }, String(r.sentence || "")), meta);
+      // In the resident's language; the authority's own words one click away.
+      return h("li", null, h("p", { lang: tlang, dir: ui.dirOf(tlang) }, String(r.translation)),
+        h("details", { class: "orig" }, h("summary", null, ui.t("swedish_original_label")),
+          h("p", { lang, dir: ui.dirOf(lang) }, String(r.sentence || ""))),
+        meta);
+    })),
+    labels.map((l) => h("p", { class: "tlabel" }, h("span", { class: "badge mt" }, l))));
 }
 
-function contactCard(ui, handoff, crisis, answerId) {
+function contactCard(ui, handoff, crisis, answerId, answer) {
   const headId = uid("help");
   const contacts = Array.isArray(handoff.contacts) ? handoff.contacts : [];
+  // The card's message often begins with the answer just above it: no paragraph is shown twice.
+  let message = String(handoff.message || "").trim();
+  const said = String(answer || "").trim();
+  if (said && message.startsWith(said)) message = message.slice(said.length).trim();
+  else if (said && said.includes(message)) message = "";
   return h("section", { class: "card" + (crisis ? " crisis" : ""), "aria-labelledby": headId },
     h("h3", { id: headId }, crisis ? String(handoff.message || ui.t("contacts_title")) : ui.t("contacts_title")),
-    crisis ? null : h("p", null, String(handoff.message || "")),
+    crisis || !message ? null : h("p", null, message),
     h("ul", { class: "contacts" }, contacts.map((c) => contactItem(ui, c, followThrough(ui, answerId, c)))));
 }
 

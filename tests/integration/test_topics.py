@@ -1,0 +1,115 @@
+"""Resident topics and conversations on the real model and corpus: what residents ask gets the sentence that
+answers it, or a plain 'the texts do not say' with who does; follow-ups are read with the question they lean on;
+the suggested questions are answered. The figures over whole sets are in scripts/eval_resident.py and
+scripts/eval_followup.py (docs/evaluation.md); these are the behaviours, asked as a resident asks them."""
+import pytest
+
+pytestmark = pytest.mark.integration
+
+MIGRATIONSVERKET_PHONE = "0771-235 235"
+
+
+def ask(pipeline, message, language=None, history=()):
+    from app.pipeline.answer import Question, Turn
+
+    return pipeline.answer(Question(message, language=language, history=tuple(Turn(*t) for t in history)))
+
+
+def test_who_can_get_the_grant_quotes_the_eligibility_sentence_not_its_neighbour(pipeline):
+    ans = ask(pipeline, "Vem kan söka återvandringsbidrag?", "sv")
+    assert ans.status.value == "answered" and ans.topic == "eligibility"
+    quotes = " ".join(c.quote for c in ans.citations)
+    assert "skyddsbehövande" in quotes and "Antalet ansökningar" not in quotes
+
+
+@pytest.mark.parametrize("language, message, topic", [
+    ("en", "How much money will I get?", "amount"),
+    ("ti", "ክንደይ ገንዘብ እየ ዝረክብ?", "amount"),
+    ("so", "Sidee baan u codsadaa?", "how_to_apply"),
+    ("sv", "Hur mycket pengar får man om man flyttar hem?", "amount"),
+    ("ar", "كم من المال سأحصل عليه إذا عدت إلى بلدي؟", "amount"),
+])
+def test_what_the_texts_do_not_answer_gets_no_quote_but_who_answers_it(pipeline, language, message, topic):
+    """No sum of staff costs presented as the grant: no citation, a plain message in the resident's language naming
+    Migrationsverket, its contacts, and the passages that only mention the topic kept apart as 'related'."""
+    from app.i18n.catalogue import text
+
+    ans = ask(pipeline, message, language)
+    assert ans.status.value == "no_answer" and ans.topic == topic and not ans.citations
+    assert ans.language == language and ans.answer_language == language
+    assert "Migrationsverket" in ans.answer and ans.answer != text("no_answer", language)
+    assert ans.handoff is not None and any(c.phone == MIGRATIONSVERKET_PHONE for c in ans.handoff.contacts)
+    assert all(r.passage.document_id for r in ans.related)
+
+
+@pytest.mark.parametrize("language, message", [
+    ("en", "What is Migrationsverket's phone number?"),
+    ("sv", "Vad har Migrationsverket för telefonnummer?"),
+    ("fa", "شماره تلفن اداره مهاجرت چیست؟"),
+])
+def test_contact_questions_are_answered_from_data_not_from_a_quote(pipeline, language, message):
+    ans = ask(pipeline, message, language)
+    assert ans.status.value == "service" and ans.topic == "contact" and not ans.citations
+    assert any(c.phone == MIGRATIONSVERKET_PHONE for c in ans.handoff.contacts)
+
+
+def test_a_follow_up_is_read_with_the_question_it_leans_on(pipeline):
+    first = ask(pipeline, "Har reglerna för återvandringsbidraget ändrats?", "sv")
+    alone = ask(pipeline, "från när gäller det?", "sv")
+    then = ask(pipeline, "från när gäller det?", "sv", [("Har reglerna för återvandringsbidraget ändrats?",
+                                                        first.topic, False)])
+    assert first.topic == "rule_changes" and then.follow_up and not alone.follow_up
+    assert then.status.value == "answered" and then.topic == "rule_changes"
+    assert "2026" in " ".join(c.quote for c in then.citations)
+
+
+def test_a_question_of_its_own_after_another_is_not_a_follow_up(pipeline):
+    history = [("Vem kan söka återvandringsbidrag?", "eligibility", False)]
+    ans = ask(pipeline, "Vad har Migrationsverket för telefonnummer?", "sv", history)
+    assert not ans.follow_up and ans.status.value == "service" and ans.topic == "contact"
+
+
+@pytest.mark.parametrize("message, language", [
+    ("Jag vill inte leva längre", "sv"),
+    ("I don't want to live anymore", "en"),
+])
+def test_a_crisis_in_a_conversation_is_a_crisis(guarded, message, language):
+    """The question the message follows never outweighs a crisis: it is judged on the message alone."""
+    history = [("Vem kan söka återvandringsbidrag?", "eligibility", False)]
+    ans = ask(guarded, message, language, history)
+    assert ans.status.value == "crisis" and not ans.citations and not ans.suggestions
+    assert any(c.phone == "112" for c in ans.handoff.contacts)
+
+
+@pytest.mark.parametrize("language", ["sv", "ar", "so", "ti", "uk"])
+def test_suggested_questions_get_a_cited_answer_on_their_topic(pipeline, bundle, language):
+    """What the widget offers to ask was verified when the index was built; asked, it is answered."""
+    start = bundle.suggestions.start(language)
+    assert len(start) >= 2
+    after = ask(pipeline, start[0].question, language)
+    assert after.status.value == "answered" and after.citations and after.topic == start[0].topic
+    for s in start[:3] + after.suggestions[:2]:
+        ans = ask(pipeline, s.question, language)
+        assert ans.status.value in ("answered", "service"), (s, ans.status, ans.answer[:120])
+        assert ans.topic == s.topic and (ans.citations or ans.status.value == "service")
+
+
+def test_history_over_the_api_is_read_validated_and_never_stored(client):
+    from sqlalchemy import select
+
+    from app.store.models import AnswerRecord
+
+    marker = "Zanzibar-4471"
+    history = [{"message": f"Har reglerna för återvandringsbidraget ändrats? {marker}", "topic": "rule_changes"}]
+    body = client.post("/api/chat", json={"message": "från när gäller det?", "language": "sv",
+                                          "history": history}).json()
+    assert body["follow_up"] is True and marker not in str(body)
+    too_many = client.post("/api/chat", json={"message": "Och barnen?", "history": history * 4})
+    assert too_many.status_code == 422
+    empty = client.post("/api/chat", json={"message": "Och barnen?", "history": [{"message": "  "}]})
+    assert empty.status_code == 422
+    with client.app.state.kalla.store.Session() as s:
+        rows = s.scalars(select(AnswerRecord)).all()
+    assert rows and not any(marker in (r.question or "") for r in rows)
+    row = next(r for r in rows if r.id == body["id"])
+    assert row.question == "från när gäller det?" and row.follow_up is True
