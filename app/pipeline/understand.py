@@ -34,6 +34,7 @@ from app.topics.classify import TopicMatch, TopicScores
 TOPIC_FLOOR = 0.87          # the question's similarity with the topic's closest examples
 BANK_MARGIN = 0.08          # ... and not much further from them than from the closest question-bank question
 KIND_BOOST = 0.2            # classifier points for a topic whose kind the question's words ask for
+SERVICE_LEAD = 0.0         # a topic answered from Källa's data must be at least as close as the best texts topic
 SPECIFIC_KINDS = {"amount", "eligibility", "procedure", "date_duration", "place_channel", "contact"}
 
 # Follow-ups, calibrated on tests/data/followup_tuning.jsonl (scripts/eval_followup.py; docs/evaluation.md).
@@ -69,9 +70,20 @@ def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Read
         return s.score + (KIND_BOOST if asked and r.topics.topics[s.topic].kind == asked else 0.0)
 
     ranked = sorted(scores.ranked, key=lambda s: -boosted(s))
-    best, runner_up = ranked[0], ranked[1] if len(ranked) > 1 else None
-    # A count ("how many applications?") is no sum of money, however close the amount topic's examples sit.
-    counted = bool(kinds) and kinds[0] == "count" and r.topics.topics[best.topic].kind == "amount"
+    best = ranked[0]
+    if r.topics.topics[best.topic].answered_by != "texts":
+        # "Is it Migrationsverket or the kommun that decides?" is not "are you Migrationsverket?": a question for Källa's
+        # own data must be clearly closer to it than to the texts' topics.
+        texts = next((s for s in ranked if r.topics.topics[s.topic].answered_by == "texts"), None)
+        if texts is not None and texts.similarity > best.similarity - SERVICE_LEAD:
+            best = texts
+    rest = [s for s in ranked if s is not best]
+    runner_up = rest[0] if rest else None
+    # A count ("how many applications?", "how many visitors clicked through from the website?") is a figure of the
+    # reports: no sum of money and no contact detail, however close those topics' examples sit.
+    count_asked = "count" in kinds and not {"amount", "date_duration"} & set(kinds)
+    chosen = r.topics.topics[best.topic]
+    counted = count_asked and (chosen.kind == "amount" or chosen.answered_by != "texts")
     routed = best.similarity >= TOPIC_FLOOR and best.similarity >= bank_best - BANK_MARGIN and not counted
     match = TopicMatch(best.topic if routed else None, best.topic, round(best.similarity, 4),
                        runner_up.topic if runner_up else None, round(runner_up.similarity, 4) if runner_up else 0.0,
