@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.corpus.sentences import is_footnote  # noqa: E402
 from app.config import get_settings  # noqa: E402
 from app.index.embedders import make_embedder  # noqa: E402
 from app.index.bundle import IndexBundle  # noqa: E402
@@ -32,12 +33,13 @@ def _terms(s: str) -> list[str]:
 
 def relevant_passages(bundle: IndexBundle, item: dict) -> set[str]:
     """Passages of the item's document holding one of its answer phrases. Folded, and tolerant of one
-    residual OCR error: at least 80 % of the phrase's words must stand in the passage."""
+    residual OCR error: at least 80 % of the phrase's words must stand in the passage. Never a footnote: footnotes
+    are never quoted, so a question only a footnote answers is not answerable and leaves the set."""
     out = set()
     for phrase in item["answer_contains"]:
         needle = _terms(phrase)
         for p in bundle.passages:
-            if p.document_id != item["document_id"]:
+            if p.document_id != item["document_id"] or is_footnote(p):
                 continue
             hay = " ".join(_terms(p.text))
             if " ".join(needle) in hay:

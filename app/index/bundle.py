@@ -8,6 +8,7 @@ import faiss
 import numpy as np
 
 from app.corpus.passages import Passage
+from app.corpus.sentences import is_footnote
 from app.index.lexical import BankLexicalIndex, LexicalIndex
 from app.index.manifest import IndexNotReady, Manifest, check_index
 from app.topics.catalogue import TopicCatalogue, cached_catalogue
@@ -60,6 +61,9 @@ class IndexBundle:
                 raise IndexNotReady(f"corrupt index in {index_dir}: question bank count does not match the manifest")
             self.bank_lexical = BankLexicalIndex(question_texts, self.question_passage, len(self.passages))
         self.by_id = {p.id: i for i, p in enumerate(self.passages)}
+        # Footnotes stay in the index for the passage view and its neighbours, never in a search's results: they are
+        # never quoted, so a footnote among the best k only takes the place of a passage that can answer.
+        self.footnote = np.array([is_footnote(p) for p in self.passages], dtype=bool)
         self.languages = {p.language for p in self.passages}
         self.sentence_start = np.cumsum([0] + [len(p.sentences) for p in self.passages])
         self.sentence_passage = np.repeat(np.arange(len(self.passages), dtype=np.int64),

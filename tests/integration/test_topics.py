@@ -69,6 +69,20 @@ def test_a_question_of_its_own_after_another_is_not_a_follow_up(pipeline):
     assert not ans.follow_up and ans.status.value == "service" and ans.topic == "contact"
 
 
+def test_a_fragment_that_makes_sense_only_with_the_previous_question_leans_on_it(pipeline):
+    """Close to a topic of its own alone ("can they help me apply?" reads like reintegration support), but it fits
+    the previous question clearly better: a follow-up on the kommun's role."""
+    history = [("Vad gör kommunen när det gäller återvandring?", "municipality_role", False)]
+    ans = ask(pipeline, "kan de hjälpa mig att söka?", "sv", history)
+    assert ans.follow_up and ans.topic == "municipality_role" and ans.status.value == "answered"
+
+
+def test_a_whole_question_about_kalla_after_another_is_its_own(pipeline):
+    history = [("How much is the return grant?", "amount", False)]
+    ans = ask(pipeline, "does this chat decide who gets it?", "en", history)
+    assert not ans.follow_up and ans.topic == "about_kalla" and ans.status.value == "service"
+
+
 @pytest.mark.parametrize("message, language", [
     ("Jag vill inte leva längre", "sv"),
     ("I don't want to live anymore", "en"),
