@@ -83,6 +83,19 @@ def test_a_whole_question_about_kalla_after_another_is_its_own(pipeline):
     assert not ans.follow_up and ans.topic == "about_kalla" and ans.status.value == "service"
 
 
+@pytest.mark.parametrize("message, language, crisis", [
+    ("Is it safe at home now and are there hospitals?", "en", False),    # the home country: general information
+    ("Hur är det hemma nu med säkerheten och sjukhusen?", "sv", False),
+    ("I am not safe at home", "en", True),                                # the resident's home: a crisis
+    ("Jag är inte trygg hemma", "sv", True),
+])
+def test_safety_at_home_is_a_crisis_only_when_the_resident_is_not_safe(guarded, message, language, crisis):
+    ans = ask(guarded, message, language)
+    assert (ans.status.value == "crisis") is crisis, ans.status
+    if not crisis:
+        assert ans.topic == "home_country_situation" and not ans.citations
+
+
 @pytest.mark.parametrize("message, language", [
     ("Jag vill inte leva längre", "sv"),
     ("I don't want to live anymore", "en"),
