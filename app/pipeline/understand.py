@@ -35,6 +35,7 @@ TOPIC_FLOOR = 0.87          # the question's similarity with the topic's closest
 BANK_MARGIN = 0.08          # ... and not much further from them than from the closest question-bank question
 KIND_BOOST = 0.2            # classifier points for a topic whose kind the question's words ask for
 SERVICE_LEAD = 0.0         # a topic answered from Källa's data must be at least as close as the best texts topic
+CONTACT_FLOOR = 0.85        # a question whose words ask for a phone, an address, hours ... goes to contact when this close
 SPECIFIC_KINDS = {"amount", "eligibility", "procedure", "date_duration", "place_channel", "contact"}
 
 # Follow-ups, calibrated on tests/data/followup_tuning.jsonl (scripts/eval_followup.py; docs/evaluation.md).
@@ -71,11 +72,13 @@ def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Read
     asked = kinds[0] if kinds and kinds[0] in SPECIFIC_KINDS else ""
 
     def boosted(s) -> float:
-        return s.score + (KIND_BOOST if asked and r.topics.topics[s.topic].kind == asked else 0.0)
+        return s.score + (KIND_BOOST if asked and r.topics.topics[s.topic].answers_kind(asked) else 0.0)
 
     ranked = sorted(scores.ranked, key=lambda s: -boosted(s))
     best = ranked[0]
-    if r.topics.topics[best.topic].answered_by != "texts":
+    # "When can I call?" names what it wants: contact details are the answer even when a texts topic sits as close.
+    contact_asked = asked == "contact" and best.topic == "contact"
+    if r.topics.topics[best.topic].answered_by != "texts" and not contact_asked:
         # "Is it Migrationsverket or the kommun that decides?" is not "are you Migrationsverket?": a question for Källa's
         # own data must be clearly closer to it than to the texts' topics.
         texts = next((s for s in ranked if r.topics.topics[s.topic].answered_by == "texts"), None)
@@ -88,7 +91,8 @@ def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Read
     count_asked = "count" in kinds and not {"amount", "date_duration"} & set(kinds)
     chosen = r.topics.topics[best.topic]
     counted = count_asked and (chosen.kind == "amount" or chosen.answered_by != "texts")
-    routed = best.similarity >= TOPIC_FLOOR and best.similarity >= bank_best - BANK_MARGIN and not counted
+    floor = CONTACT_FLOOR if contact_asked else TOPIC_FLOOR
+    routed = best.similarity >= floor and best.similarity >= bank_best - BANK_MARGIN and not counted
     match = TopicMatch(best.topic if routed else None, best.topic, round(best.similarity, 4),
                        runner_up.topic if runner_up else None, round(runner_up.similarity, 4) if runner_up else 0.0,
                        kinds)

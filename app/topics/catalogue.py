@@ -55,6 +55,10 @@ class Topic:
     excludes: dict = field(default_factory=dict)   # language -> patterns that disqualify a sentence
     mentions: dict = field(default_factory=dict)   # language -> patterns of a sentence that only mentions it
     next: tuple[str, ...] = ()                     # topics to suggest after an answer on this one, best first
+    also_answers: tuple[str, ...] = ()             # other kinds of question it answers ("where is the office?")
+
+    def answers_kind(self, kind: str) -> bool:
+        return kind == self.kind or kind in self.also_answers
 
 
 @dataclass(frozen=True)
@@ -145,9 +149,9 @@ def load_catalogue(corpus_dir: Path) -> TopicCatalogue:
     authorities = _authorities(spec.get("authorities"))
     topics: dict[str, Topic] = {}
     for tid, t in (spec.get("topics") or {}).items():
-        kind = t.get("kind")
-        if kind not in KINDS:
-            raise CorpusError(f"{main}: topic {tid}: kind must be one of {KINDS}, not {kind!r}")
+        kind, also = t.get("kind"), tuple(t.get("also_answers") or ())
+        if kind not in KINDS or not set(also) <= set(KINDS):
+            raise CorpusError(f"{main}: topic {tid}: kind and also_answers must be of {KINDS}, not {kind!r}, {also}")
         sp = t.get("signpost") or {}
         unknown = [a for a in sp.get("authorities", []) if a not in authorities]
         if unknown:
@@ -156,7 +160,7 @@ def load_catalogue(corpus_dir: Path) -> TopicCatalogue:
                             signpost=Signpost(tuple(sp.get("authorities", [])), str(sp.get("look_for", ""))),
                             answered_by=str(t.get("answered_by", "texts")), answers=_patterns(t.get("answers")),
                             excludes=_patterns(t.get("excludes")), mentions=_patterns(t.get("mentions")),
-                            next=tuple(t.get("next") or ()))
+                            next=tuple(t.get("next") or ()), also_answers=also)
     texts: dict[tuple[str, str], TopicTexts] = {}
     examples: list[Example] = []
     kind_cues: dict[str, dict[str, tuple[str, ...]]] = {}

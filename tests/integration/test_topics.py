@@ -43,6 +43,11 @@ def test_what_the_texts_do_not_answer_gets_no_quote_but_who_answers_it(pipeline,
 
 
 @pytest.mark.parametrize("language, message", [
+    ("sv", "Vilka tider kan man ringa?"),                   # names what it wants, close to a texts topic too
+    ("en", "Is there a phone line for questions about the grant?"),
+    ("ar", "وين مكتب الهجرة؟"),                              # "where is the office?": contact details answer it
+    ("so", "Xafiiska Migrationsverket xaggee ku yaal?"),
+    ("tr", "Göç idaresine nasıl ulaşabilirim?"),
     ("en", "What is Migrationsverket's phone number?"),
     ("sv", "Vad har Migrationsverket för telefonnummer?"),
     ("fa", "شماره تلفن اداره مهاجرت چیست؟"),
