@@ -93,12 +93,14 @@ def test_a_whole_question_about_kalla_after_another_is_its_own(pipeline):
     ("Hur är det hemma nu med säkerheten och sjukhusen?", "sv", False),
     ("I am not safe at home", "en", True),                                # the resident's home: a crisis
     ("Jag är inte trygg hemma", "sv", True),
+    ("My children are scared of going back, is there help for them?", "en", False),   # a worry: counselling
+    ("My husband hits the children and they are scared", "en", True),
 ])
-def test_safety_at_home_is_a_crisis_only_when_the_resident_is_not_safe(guarded, message, language, crisis):
+def test_safety_and_fear_are_a_crisis_only_when_someone_is_not_safe(guarded, message, language, crisis):
     ans = ask(guarded, message, language)
     assert (ans.status.value == "crisis") is crisis, ans.status
     if not crisis:
-        assert ans.topic == "home_country_situation" and not ans.citations
+        assert ans.topic in ("home_country_situation", "counselling")
 
 
 @pytest.mark.parametrize("message, language", [
