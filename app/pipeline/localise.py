@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 
 from app.i18n.catalogue import text
 from app.i18n.languages import direction
@@ -44,10 +45,14 @@ def run(ctx: Context) -> None:
         ctx.answer.answer_kind = ctx.topic.kind(topic.kind if topic else "")
 
 
+LIST_MARK = re.compile(r"^\s*[-–—•*]\s+")
+
+
 def _frame(language: str, quotes: list[tuple[int, str]]) -> str:
+    """The answer text: the intro, then each quote in guillemets (a list item's dash dropped: «- further work»)."""
     lines = [text("answer_intro", language), ""]
     for n, quote in quotes:
-        lines.append(f"«{quote}» [{n}]")
+        lines.append(f"«{LIST_MARK.sub('', quote)}» [{n}]")
     return "\n".join(lines).strip()
 
 

@@ -136,6 +136,15 @@ def test_localise_renders_a_composition_as_quotes_in_the_residents_frame():
     assert "translation_unavailable" in a.notices and a.answer_language == "sv" and a.handoff is None
 
 
+def test_a_quoted_list_item_reads_without_its_dash():
+    ctx = context("Vad planerar Migrationsverket?", language="sv")
+    ctx.composition = _composition("p1")
+    ctx.composition.quotes["p1"] = ["- arbeta vidare med rådgivning"]
+    localise.run(ctx)
+    assert "«arbeta vidare med rådgivning» [1]" in ctx.answer.answer
+    assert ctx.answer.citations[0].quote == "- arbeta vidare med rådgivning"   # the source's own words, for lookup
+
+
 def test_localise_hands_off_a_personal_question_after_the_general_information():
     ctx = context("Kan jag få bidraget? Jag kom 2016.", language="sv")
     ctx.handoff_reason = "individual"
