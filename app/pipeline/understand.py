@@ -36,6 +36,7 @@ BANK_MARGIN = 0.08          # ... and not much further from them than from the c
 KIND_BOOST = 0.2            # classifier points for a topic whose kind the question's words ask for
 SERVICE_LEAD = 0.0         # a topic answered from Källa's data must be at least as close as the best texts topic
 CONTACT_FLOOR = 0.85        # a question whose words ask for a phone, an address, hours ... goes to contact when this close
+DATA_LEAD = 0.02            # ... and to it rather than a texts topic of the same kind when this much closer
 SPECIFIC_KINDS = {"amount", "eligibility", "procedure", "date_duration", "place_channel", "contact"}
 
 # Follow-ups, calibrated on tests/data/followup_tuning.jsonl (scripts/eval_followup.py; docs/evaluation.md).
@@ -76,8 +77,13 @@ def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Read
 
     ranked = sorted(scores.ranked, key=lambda s: -boosted(s))
     best = ranked[0]
+    data = next((s for s in ranked if asked and r.topics.topics[s.topic].answered_by != "texts" and
+                 r.topics.topics[s.topic].answers_kind(asked)), None)
+    if data is not None and r.topics.topics[best.topic].answered_by == "texts" and \
+            data.similarity >= best.similarity + DATA_LEAD:
+        best = data     # "where is the office?": clearly nearer the contact details than "who handles the grant"
     # "When can I call?" names what it wants: contact details are the answer even when a texts topic sits as close.
-    contact_asked = asked == "contact" and best.topic == "contact"
+    contact_asked = best is data
     if r.topics.topics[best.topic].answered_by != "texts" and not contact_asked:
         # "Is it Migrationsverket or the kommun that decides?" is not "are you Migrationsverket?": a question for Källa's
         # own data must be clearly closer to it than to the texts' topics.
