@@ -71,7 +71,6 @@ class QuestionPlacer:
         from app.config import get_settings
         from app.index.embedders import make_embedder
 
-        self.np = np
         settings = get_settings()
         self.embedder = make_embedder(settings.embedder, settings.embedder_model)
         vectors = np.load(index_dir / "sentences.npy")

@@ -86,3 +86,23 @@ def test_a_bank_question_in_the_residents_language_lifts_its_passage(corpus, tmp
 
     without_bank = replace(DEFAULT_FUSION, question=0.0, question_lexical=0.0)
     assert margin(DEFAULT_FUSION) > margin(without_bank) + 0.5   # both bank signals point at "verket"
+
+
+def test_a_re_split_passage_s_questions_can_follow_its_sentences():
+    """scripts/remap_question_bank.py --by-question: the new passages that hold the old one's sentences (allowing a
+    proofread word) are its questions' candidates; a passage that shares nothing is not."""
+    import sys
+    from pathlib import Path
+
+    from tests.support.pipeline import passage
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    from remap_question_bank import shared_sentences
+
+    a = "Migrationsverket bör vara avsändare av information om frivillig återvandring."
+    b = "Migrationsverket har haft en nära dialog med Dansk Flyktinghjälp sedan 2023."
+    old = passage("old", text=f"{a} {b.replace('Flyktinghjälp', 'Flyktinghjalp')}")
+    first, second = passage("n1", text=a, sentences=(a,)), passage("n2", text=b, sentences=(b,))
+    other = passage("n3", text="Försäkringskassan har följt upp uppdraget.", sentences=("Försäkringskassan har följt upp uppdraget.",))
+    assert shared_sentences(old, first) == [0] and shared_sentences(old, second) == [0]
+    assert shared_sentences(old, other) == []
