@@ -115,7 +115,7 @@ class GuardClassifier:
     def classify(self, text: str, qvec: np.ndarray, in_scope: float = 0.0, in_conversation: float = 0.0) -> Verdict:
         """Crisis first (pattern, then exemplar), then the other patterns, then the nearest exemplar category.
 
-        in_scope: the question's best cosine with the resident topics' example questions (corpus/topics), ~5,000
+        in_scope: the question's best cosine with the resident topics' example questions (corpus/topics), ~6,000
         general questions in 16 languages, and with the question bank: the counterweight that keeps "can I talk to
         someone before I decide?" from reading as a crisis, or "can I get the grant?" as a personal case.
         in_conversation: the same for a follow-up read with the previous question ("and the children?" is general
