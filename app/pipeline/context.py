@@ -75,6 +75,8 @@ class Context:
     notices: list[str] = field(default_factory=list)     # clean, localise
     language: str = "sv"                                 # detect
     language_source: str = "default"                     # detect: chosen | detected | conversation | site | default
+    written_in: str = ""                                 # detect: the language the text looks written in when the
+                                                         # resident chose another (a Swedish question, Somali chosen)
     query: QuestionVectors | None = None                 # encode: the question's vectors
     context_query: QuestionVectors | None = None         # encode: context_text's vectors (None without one)
     bank: np.ndarray | None = None                       # understand: per passage, closest bank question's cosine

@@ -143,10 +143,12 @@ def detect_language(text: str, site_language: str | None = None) -> tuple[str | 
 
 
 def run(ctx: Context) -> None:
-    """Reads question (choice, site, history), text; writes language and language_source."""
+    """Reads question (choice, site, history), text; writes language and language_source (and written_in)."""
     q = ctx.question
     if normalise_code(q.language):
         ctx.language, ctx.language_source = fallback_language(chosen=q.language)
+        written, how = detect_language(ctx.text)
+        ctx.written_in = written if written and written != ctx.language and how != "uncertain" else ""
         return
     lang, _how = detect_language(ctx.text, normalise_code(q.site_language))
     if lang:

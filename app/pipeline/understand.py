@@ -134,12 +134,13 @@ def run(ctx: Context) -> None:
     r = ctx.resources
     if ctx.language != "sv":     # staff read a question they cannot read through its nearest Swedish bank question
         ctx.gloss = r.bundle.nearest_question(ctx.query.dense, "sv")
-    own_kinds = tuple(r.kind_cues.kinds(ctx.text, ctx.language)) if r.kind_cues else ()
+    own_kinds = tuple(r.kind_cues.kinds(ctx.text, ctx.language, ctx.written_in)) if r.kind_cues else ()
     reading = own = read(r, ctx.query, own_kinds)
     ctx.own_scope = own.scope
     if ctx.context_query is not None:
         # The follow-up's own kind of answer wins ("how much?" → "and when is it paid?" asks for a date).
-        kinds = own_kinds or (tuple(r.kind_cues.kinds(ctx.context_text, ctx.language)) if r.kind_cues else ())
+        kinds = own_kinds or (tuple(r.kind_cues.kinds(ctx.context_text, ctx.language, ctx.written_in))
+                              if r.kind_cues else ())
         joint = read(r, ctx.context_query, kinds)
         if is_follow_up(ctx, own, joint):
             reading, ctx.follow_up = joint, True

@@ -107,15 +107,16 @@ class KindCues:
         # Phrases that hold a cue without asking for its kind: "när det gäller" (as for) is no "när" (when).
         self.not_cues = {lang: rx for lang, kinds in catalogue.kind_cues.items() if (rx := _cue_regex(kinds.get("not", ())))}
 
-    def kinds(self, text: str, language: str) -> list[str]:
-        """The kinds the question's cues show, most specific first (cues of the question's language, and English:
-        residents mix in English words)."""
+    def kinds(self, text: str, language: str, written_in: str = "") -> list[str]:
+        """The kinds the question's cues show, most specific first (cues of the question's language, of the language
+        it is written in when the resident chose another, and English: residents mix in English words)."""
         folded = " " + question_words(text) + " "
-        for lang in dict.fromkeys((language, "en")):
+        languages = tuple(lang for lang in dict.fromkeys((language, written_in, "en")) if lang)
+        for lang in languages:
             if lang in self.not_cues:
                 folded = self.not_cues[lang].sub(" ", folded)
         found = set()
-        for lang in dict.fromkeys((language, "en")):
+        for lang in languages:
             for kind, rx in self.by_language.get(lang, {}).items():
                 if rx.search(folded):
                     found.add(kind)

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from app.pipeline.answer import Question
@@ -15,6 +17,24 @@ def _lang(message, **kw):
 def test_explicit_choice_always_wins():
     assert _lang("Hur får jag återvandringsbidrag?", language="ar") == ("ar", "chosen")
     assert _lang("Hur får jag återvandringsbidrag?", language="prs") == ("prs", "chosen")
+
+
+def test_a_chosen_language_keeps_what_the_text_is_written_in_for_the_cues():
+    """The answer is in the chosen language; the kind cues also read the language the question is written in
+    ("Hur många ansökningar …?" with Somali chosen still asks for a count)."""
+    from app.topics.catalogue import load_catalogue
+    from app.topics.classify import KindCues
+
+    ctx = context("Hur många ansökningar om återvandringsbidrag kom in under 2025?")
+    ctx.question = Question(ctx.text, language="so")
+    run(ctx)
+    assert (ctx.language, ctx.written_in) == ("so", "sv")
+    cues = KindCues(load_catalogue(Path(__file__).resolve().parents[2] / "corpus"))
+    assert "count" in cues.kinds(ctx.text, ctx.language, ctx.written_in) and "count" not in cues.kinds(ctx.text, "so")
+    ctx = context("Immisa codsi ayaa la soo gudbiyay sanadkan?")
+    ctx.question = Question(ctx.text, language="so")
+    run(ctx)
+    assert ctx.written_in == ""
 
 
 @pytest.mark.parametrize("text", ["hej", "salam", "12345", "ok?"])
