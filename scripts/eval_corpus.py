@@ -71,9 +71,8 @@ def evaluate(bundle: IndexBundle, embedder, items: list[dict], k: int = 10, ques
     hits1 = hits3 = 0
     rr = 0.0
     rows = []
-    items = [i for i in items if relevant_passages(bundle, i)]
-    for item in items:
-        rel = relevant_passages(bundle, item)
+    resolved = [(item, rel) for item in items if (rel := relevant_passages(bundle, item))]
+    for item, rel in resolved:
         q = item[question_key]
         extra = glossary.expand(q) if item.get("language") not in bundle.languages else ""
         cands = hybrid_search(bundle, q, embedder.encode_question(q, bundle.sparse_latents), k,
@@ -85,7 +84,7 @@ def evaluate(bundle: IndexBundle, embedder, items: list[dict], k: int = 10, ques
         rr += 1 / rank if rank else 0.0
         conf = max((c.best_cosine for c in cands[:3]), default=0.0)
         rows.append({"id": item["id"], "rank": rank, "confidence": conf, "relevant": sorted(rel)})
-    n = len(items)
+    n = len(resolved)
     return {"n": n, "recall@1": hits1 / n, "recall@3": hits3 / n, "mrr": rr / n, "rows": rows}
 
 

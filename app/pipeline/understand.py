@@ -83,8 +83,8 @@ def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Read
             data.similarity >= best.similarity + DATA_LEAD:
         best = data     # "where is the office?": clearly nearer the contact details than "who handles the grant"
     # "When can I call?" names what it wants: contact details are the answer even when a texts topic sits as close.
-    contact_asked = best is data
-    if r.topics.topics[best.topic].answered_by != "texts" and not contact_asked:
+    asked_of_data = best is data
+    if r.topics.topics[best.topic].answered_by != "texts" and not asked_of_data:
         # "Is it Migrationsverket or the kommun that decides?" is not "are you Migrationsverket?": a question for Källa's
         # own data must be clearly closer to it than to the texts' topics.
         texts = next((s for s in ranked if r.topics.topics[s.topic].answered_by == "texts"), None)
@@ -97,7 +97,7 @@ def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Read
     count_asked = "count" in kinds and not {"amount", "date_duration"} & set(kinds)
     chosen = r.topics.topics[best.topic]
     counted = count_asked and (chosen.kind == "amount" or chosen.answered_by != "texts")
-    floor = CONTACT_FLOOR if contact_asked else TOPIC_FLOOR
+    floor = CONTACT_FLOOR if asked_of_data else TOPIC_FLOOR
     routed = best.similarity >= floor and best.similarity >= bank_best - BANK_MARGIN and not counted
     match = TopicMatch(best.topic if routed else None, best.topic, round(best.similarity, 4),
                        runner_up.topic if runner_up else None, round(runner_up.similarity, 4) if runner_up else 0.0,
