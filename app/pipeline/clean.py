@@ -20,11 +20,12 @@ def anchor(history: tuple[Turn, ...]) -> Turn | None:
 
 def run(ctx: Context) -> None:
     """Reads question.message and question.history; writes text, the personal_data_removed notice when something
-    was removed, and for a conversation the previous question it may lean on (previous, previous_topic)."""
+    was removed (and which kinds, removed), and for a conversation the previous question it may lean on (previous, previous_topic)."""
     redaction = redact(clean_message(ctx.question.message))
     ctx.text = redaction.text
     if redaction.found:
         ctx.notices.append("personal_data_removed")
+        ctx.removed = tuple(redaction.kinds)
     turn = anchor(ctx.question.history)
     earlier = redact(clean_message(turn.message)).text if turn else ""
     if earlier and ctx.text:

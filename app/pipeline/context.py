@@ -73,6 +73,7 @@ class Context:
     previous_topic: str = ""                             # clean: the topic its answer was about (from the widget)
     context_text: str = ""                               # screen: previous + text ("" without a conversation)
     notices: list[str] = field(default_factory=list)     # clean, localise
+    removed: tuple[str, ...] = ()                        # clean: the kinds of personal data redaction took out
     language: str = "sv"                                 # detect
     language_source: str = "default"                     # detect: chosen | detected | conversation | site | default
     written_in: str = ""                                 # detect: the language the text looks written in when the
@@ -88,6 +89,7 @@ class Context:
     gloss: str = ""                                      # understand: nearest Swedish bank question (for staff)
     guard_reason: str = ""                               # screen, guard
     handoff_reason: str = ""                             # guard: a personal or leading part to hand off
+    gives_own_case: bool = False                         # guard: the message gives a case number, personnummer ...
     expanded_terms: str = ""                             # retrieve: Swedish glossary terms added to BM25
     candidates: list[Candidate] = field(default_factory=list)   # retrieve
     not_covered: bool = False                            # compose: a resident topic the texts do not answer

@@ -11,6 +11,9 @@ from app.pipeline.answer import Contact, Handoff, Status
 from app.pipeline.context import Context
 
 CRISIS_LINES = ("crisis_emergency", "crisis_healthcare", "crisis_suicide_line")
+# A message that gives a case number, a personal identity number, an LMA card or a passport number is about the
+# resident's own case, in whatever language it is written ("my case number is 23-114455, when do I get an answer?").
+OWN_CASE_DATA = ("case", "personnummer", "card", "passport")
 
 
 def crisis_contacts(language: str) -> list[Contact]:
@@ -30,8 +33,8 @@ def crisis_text(language: str) -> str:
 
 
 def run(ctx: Context) -> None:
-    """Reads text, query, own_scope, follow_up, topic_scores, bank, language; writes guard_reason and handoff_reason,
-    or ends the answer."""
+    """Reads text, removed, query, own_scope, follow_up, topic_scores, bank, language; writes guard_reason,
+    gives_own_case and handoff_reason, or ends the answer."""
     classifier = ctx.resources.guard
     if classifier is None:
         return
@@ -43,16 +46,21 @@ def run(ctx: Context) -> None:
         in_conversation = max(ctx.topic_scores.nearest_example if ctx.topic_scores else 0.0,
                               ctx.bank_best if ctx.bank is not None else 0.0)
     verdict = classifier.classify(ctx.text, ctx.query.dense, ctx.own_scope, in_conversation)
-    if not verdict.category:
+    category, evidence = verdict.category, verdict.evidence
+    given = next((kind for kind in OWN_CASE_DATA if kind in ctx.removed), None)
+    ctx.gives_own_case = given is not None
+    if not category and given:
+        category, evidence = "personal", f"gives:{given}"
+    if not category:
         return
     lang = ctx.language
-    ctx.guard_reason = f"{verdict.category}:{verdict.evidence}"
-    if verdict.category == "crisis":
+    ctx.guard_reason = f"{category}:{evidence}"
+    if category == "crisis":
         ctx.finish(Status.CRISIS, answer=crisis_text(lang),
                    handoff=Handoff(reason="crisis", message=text("crisis_intro", lang), contacts=crisis_contacts(lang)))
-    elif verdict.category == "abuse":
+    elif category == "abuse":
         ctx.finish(Status.NO_ANSWER, answer=text("abuse_reply", lang))
-    elif verdict.category == "out_of_scope":
+    elif category == "out_of_scope":
         ctx.finish(Status.NO_ANSWER, answer=text("out_of_scope", lang))
     else:  # personal or leading: general information still helps; the handoff follows
-        ctx.handoff_reason = "individual" if verdict.category == "personal" else "leading"
+        ctx.handoff_reason = "individual" if category == "personal" else "leading"

@@ -26,12 +26,15 @@ HANDOFF_TEXT = {"individual": "handoff_individual", "leading": "handoff_leading"
 
 
 def run(ctx: Context) -> None:
-    """Reads composition or answer (and language, notices, topic, handoff_reason); writes the final answer."""
+    """Reads composition or answer (and language, notices, topic, handoff_reason, gives_own_case); writes the final
+    answer."""
     if ctx.composition is not None:
         ctx.answer = answered(ctx, ctx.composition)
-    elif ctx.answer.status is Status.SERVICE:
+    elif ctx.answer.status is Status.SERVICE and not ctx.gives_own_case:
         service(ctx, ctx.answer)
-    elif ctx.answer.status is Status.NO_ANSWER and ctx.handoff_reason:
+    elif ctx.answer.status in (Status.NO_ANSWER, Status.SERVICE) and ctx.handoff_reason:
+        # "My case number is …, when will they answer me?" is about the resident's own case: the handoff, which
+        # carries Migrationsverket's contacts, rather than the contact details alone.
         handoff_only(ctx, ctx.answer)
     elif ctx.answer.status is Status.NO_ANSWER and ctx.not_covered:
         not_covered(ctx, ctx.answer)

@@ -34,7 +34,8 @@ from app.topics.classify import TopicMatch, TopicScores
 TOPIC_FLOOR = 0.87          # the question's similarity with the topic's closest examples
 BANK_MARGIN = 0.08          # ... and not much further from them than from the closest question-bank question
 KIND_BOOST = 0.2            # classifier points for a topic whose kind the question's words ask for
-SERVICE_LEAD = 0.0         # a topic answered from Källa's data must be at least as close as the best texts topic
+SERVICE_LEAD = 0.0         # a topic answered from Källa's data must be at least as close as the best texts topic ...
+SERVICE_SURE = 0.8          # ... unless the classifier prefers it by this many points ("are you a robot? do you decide?")
 CONTACT_FLOOR = 0.85        # a question whose words ask for a phone, an address, hours ... goes to contact when this close
 DATA_LEAD = 0.02            # ... and to it rather than a texts topic of the same kind when this much closer
 SPECIFIC_KINDS = {"amount", "eligibility", "procedure", "date_duration", "place_channel", "contact"}
@@ -86,9 +87,11 @@ def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Read
     asked_of_data = best is data
     if r.topics.topics[best.topic].answered_by != "texts" and not asked_of_data:
         # "Is it Migrationsverket or the kommun that decides?" is not "are you Migrationsverket?": a question for Källa's
-        # own data must be clearly closer to it than to the texts' topics.
+        # own data must be clearly closer to it than to the texts' topics, unless the classifier has no doubt ("Are you
+        # a robot? Is it you who decides if I get the grant?" asks about Källa, however near its words sit to eligibility).
         texts = next((s for s in ranked if r.topics.topics[s.topic].answered_by == "texts"), None)
-        if texts is not None and texts.similarity > best.similarity - SERVICE_LEAD:
+        if texts is not None and texts.similarity > best.similarity - SERVICE_LEAD and \
+                boosted(best) - boosted(texts) < SERVICE_SURE:
             best = texts
     rest = [s for s in ranked if s is not best]
     runner_up = rest[0] if rest else None

@@ -28,6 +28,8 @@ def test_who_can_get_the_grant_quotes_the_eligibility_sentence_not_its_neighbour
     ("so", "Sidee baan u codsadaa?", "how_to_apply"),
     ("sv", "Hur mycket pengar får man om man flyttar hem?", "amount"),
     ("ar", "كم من المال سأحصل عليه إذا عدت إلى بلدي؟", "amount"),
+    # "do I lose my permit if I take the grant?" is about the permit, not about who can get the grant
+    ("sv", "Försvinner mitt uppehållstillstånd om jag tar emot bidraget?", "residence_permit"),
 ])
 def test_what_the_texts_do_not_answer_gets_no_quote_but_who_answers_it(pipeline, language, message, topic):
     """No sum of staff costs presented as the grant: no citation, a plain message in the resident's language naming
@@ -56,6 +58,16 @@ def test_contact_questions_are_answered_from_data_not_from_a_quote(pipeline, lan
     ans = ask(pipeline, message, language)
     assert ans.status.value == "service" and ans.topic == "contact" and not ans.citations
     assert any(c.phone == MIGRATIONSVERKET_PHONE for c in ans.handoff.contacts)
+
+
+@pytest.mark.parametrize("language, message", [
+    ("en", "Are you a bot? can you approve my grant?"),
+    ("sv", "Är du en robot? Är det du som avgör om jag får bidraget?"),
+])
+def test_a_question_about_kalla_with_a_grant_word_in_it_is_about_kalla(pipeline, language, message):
+    """The classifier is sure it asks about Källa; the grant words must not turn it into an eligibility quote."""
+    ans = ask(pipeline, message, language)
+    assert ans.status.value == "service" and ans.topic == "about_kalla" and not ans.citations
 
 
 def test_a_follow_up_is_read_with_the_question_it_leans_on(pipeline):
