@@ -20,7 +20,8 @@ def anchor(history: tuple[Turn, ...]) -> Turn | None:
 
 def run(ctx: Context) -> None:
     """Reads question.message and question.history; writes text, the personal_data_removed notice when something
-    was removed (and which kinds, removed), and for a conversation the previous question it may lean on (previous, previous_topic)."""
+    was removed (and which kinds: removed), and for a conversation the previous question it may lean on (previous,
+    previous_topic)."""
     redaction = redact(clean_message(ctx.question.message))
     ctx.text = redaction.text
     if redaction.found:
