@@ -49,6 +49,9 @@ SERVICE_SENTENCE = (0.865, 5)  # a whole sentence for Källa's data needs less: 
 JOINT_GAIN = 0.01           # a short or leaning message that fits a topic this much better read with the previous
                             # question than alone is a follow-up, however close it sits to a topic of its own
 SERVICE_JOINT_GAIN = 0.03   # ... and a short one that alone looks like a question for Källa's data ("which bank?")
+SUBJECT_LEAD = 0.3          # a follow-up that alone is this clearly about one topic (classifier points over the next)
+                            # keeps that topic when it is among the two best of the joint reading: "and the children?"
+                            # after "who can get the grant?" asks about family members, not eligibility again
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class Reading:
         return max(self.scores.nearest_example if self.scores else 0.0, self.bank_best if self.bank is not None else 0.0)
 
 
-def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Reading:
+def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...], subject: str | None = None) -> Reading:
     bank, bank_best = question_bank_scores(r.bundle, vectors.dense)
     examples = r.bundle.topic_examples
     if examples is None or not len(examples) or r.topics is None:
@@ -77,7 +80,7 @@ def read(r: Resources, vectors: QuestionVectors, kinds: tuple[str, ...]) -> Read
         return s.score + (KIND_BOOST if asked and r.topics.topics[s.topic].answers_kind(asked) else 0.0)
 
     ranked = sorted(scores.ranked, key=lambda s: -boosted(s))
-    best = ranked[0]
+    best = next((s for s in ranked[:2] if s.topic == subject), ranked[0])
     data = next((s for s in ranked if asked and r.topics.topics[s.topic].answered_by != "texts" and
                  r.topics.topics[s.topic].answers_kind(asked)), None)
     if data is not None and r.topics.topics[best.topic].answered_by == "texts" and \
@@ -131,6 +134,14 @@ def is_follow_up(ctx: Context, own: Reading, joint: Reading) -> bool:
     return phrased and (topic is None or match.score < OWN_TOPIC or gain >= JOINT_GAIN)
 
 
+def own_subject(own: Reading) -> str | None:
+    """The topic a follow-up names by itself ("and the children?" → family), when the classifier has no doubt."""
+    ranked = own.scores.ranked if own.scores else ()
+    if len(ranked) >= 2 and ranked[0].score - ranked[1].score >= SUBJECT_LEAD:
+        return ranked[0].topic
+    return None
+
+
 def run(ctx: Context) -> None:
     """Reads query, context_query, text, language, previous_topic; writes bank and bank_best (for retrieval and
     the scope gate), gloss (for staff), topic_scores and own_scope (for the guard), topic and follow_up."""
@@ -146,5 +157,6 @@ def run(ctx: Context) -> None:
                               if r.kind_cues else ())
         joint = read(r, ctx.context_query, kinds)
         if is_follow_up(ctx, own, joint):
-            reading, ctx.follow_up = joint, True
+            subject = own_subject(own)
+            reading, ctx.follow_up = (read(r, ctx.context_query, kinds, subject) if subject else joint), True
     ctx.bank, ctx.bank_best, ctx.topic_scores, ctx.topic = reading.bank, reading.bank_best, reading.scores, reading.match

@@ -53,6 +53,7 @@ def test_what_the_texts_do_not_answer_gets_no_quote_but_who_answers_it(pipeline,
     ("en", "What is Migrationsverket's phone number?"),
     ("sv", "Vad har Migrationsverket för telefonnummer?"),
     ("fa", "شماره تلفن اداره مهاجرت چیست؟"),
+    ("prs", "آدرس کمون را میخایم"),                          # Dari, "I want the kommun's address"
 ])
 def test_contact_questions_are_answered_from_data_not_from_a_quote(pipeline, language, message):
     ans = ask(pipeline, message, language)
@@ -94,6 +95,19 @@ def test_a_fragment_that_makes_sense_only_with_the_previous_question_leans_on_it
     assert ans.follow_up and ans.topic == "municipality_role" and ans.status.value == "answered"
 
 
+@pytest.mark.parametrize("language, first, then", [
+    ("en", "Who can get the return grant?", "and for the children?"),
+    ("ar", "من يحق له الحصول على منحة العودة؟", "و للأطفال؟"),
+])
+def test_a_follow_up_that_names_a_new_subject_is_about_that_subject(pipeline, language, first, then):
+    """"And for the children?" after "who can get the grant?" asks about family members: read with the question it
+    leans on, but about what it names itself (the texts do not say), not the eligibility sentence again."""
+    asked = ask(pipeline, first, language)
+    ans = ask(pipeline, then, language, [(first, asked.topic, False)])
+    assert asked.topic == "eligibility" and asked.citations
+    assert ans.follow_up and ans.topic == "family" and ans.status.value == "no_answer" and not ans.citations
+
+
 def test_a_whole_question_about_kalla_after_another_is_its_own(pipeline):
     history = [("How much is the return grant?", "amount", False)]
     ans = ask(pipeline, "does this chat decide who gets it?", "en", history)
@@ -113,6 +127,13 @@ def test_safety_and_fear_are_a_crisis_only_when_someone_is_not_safe(guarded, mes
     assert (ans.status.value == "crisis") is crisis, ans.status
     if not crisis:
         assert ans.topic in ("home_country_situation", "counselling")
+
+
+@pytest.mark.parametrize("message, language", [("tolk میخایم", "prs"), ("ترجمان میخایم", "prs")])
+def test_a_short_request_for_an_interpreter_is_a_question_not_a_cry_for_help(guarded, message, language):
+    """Two Dari words, "I want an interpreter", sat nearer a crisis exemplar ("I want help") than anything general."""
+    ans = ask(guarded, message, language)
+    assert ans.status.value == "service" and ans.topic == "language_help"
 
 
 @pytest.mark.parametrize("message, language", [
