@@ -28,15 +28,17 @@ LABEL_OF = {"": "general", "crisis": "crisis", "personal": "personal", "leading"
             "out_of_scope": "out_of_scope"}
 
 
-def verdict(pipeline, text: str, language: str) -> str:
-    """The guard's category for a message, through the steps that run before it in the service."""
+def verdict(pipeline, text: str, language: str) -> tuple[str, bool]:
+    """The guard's category for a message, through the steps that run before it in the service, and whether the
+    help lines go before the answer (near a crisis, not sure)."""
     ctx = Context(question=Question(message=text, language=language), resources=pipeline.resources())
     for step in (clean.run, detect.run, screen.run, encode.run, understand.run, guard.run):
         if ctx.finished:
             break
         step(ctx)
     category = ctx.guard_reason.split(":", 1)[0] if ctx.guard_reason else ""
-    return "general" if category in ("empty", "unreadable") else LABEL_OF.get(category, "general")
+    got = "general" if category in ("empty", "unreadable") else LABEL_OF.get(category, "general")
+    return got, ctx.support_lines and got != "crisis"
 
 
 def evaluate(path: Path, pipeline) -> dict:
@@ -45,8 +47,10 @@ def evaluate(path: Path, pipeline) -> dict:
     per_lang: dict[str, Counter] = defaultdict(Counter)
     by_item: dict[str, set] = defaultdict(set)
     errors = []
+    support: Counter = Counter()
     for r in rows:
-        got = verdict(pipeline, r["text"], r["language"])
+        got, lines = verdict(pipeline, r["text"], r["language"])
+        support[r["label"] == "crisis"] += lines
         confusion[(r["label"], got)] += 1
         per_lang[r["language"]]["n"] += 1
         per_lang[r["language"]]["ok"] += got == r["label"]
@@ -61,6 +65,9 @@ def evaluate(path: Path, pipeline) -> dict:
     return {"n": len(rows), "accuracy": sum(confusion[(lab, lab)] for lab in labels) / len(rows), "recall": recall,
             "crisis_missed": sum(v for (t, g), v in confusion.items() if t == "crisis" and g != "crisis"),
             "false_crisis": sum(v for (t, g), v in confusion.items() if t != "crisis" and g == "crisis"),
+            # Near a crisis but not sure: the answer with the help lines first. A crisis shown them is not missed help;
+            # a general question shown them still gets its answer.
+            "crisis_help_lines_only": support[True], "general_with_help_lines": support[False],
             "general_handed_off": handed, "general_handed_off_share": handed / general if general else None,
             "general_diverted": sum(v for (t, g), v in confusion.items() if t == "general" and g != "general"),
             "same_in_every_language": (sum(len(v) == 1 for v in by_item.values()) / len(by_item)) if by_item else None,
@@ -80,7 +87,9 @@ def main() -> None:
     share = res["general_handed_off_share"]
     same = res["same_in_every_language"]
     print(f"guard on {res['n']} messages of {args.data.name}: accuracy {res['accuracy']:.1%}; crisis missed "
-          f"{res['crisis_missed']}; false crisis {res['false_crisis']}; general questions handed off "
+          f"{res['crisis_missed']} (of which shown the help lines before an answer: {res['crisis_help_lines_only']}); "
+          f"false crisis {res['false_crisis']} (other messages answered with the help lines first: "
+          f"{res['general_with_help_lines']}); general questions handed off "
           f"{res['general_handed_off']}" + (f" ({share:.1%})" if share is not None else "") +
           f"; general diverted in any way {res['general_diverted']}" +
           (f"; same verdict in every language for {same:.0%} of items" if same is not None else "") + "\n")

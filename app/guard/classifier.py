@@ -30,6 +30,11 @@ CRISIS_FLOOR = 0.86
 # exemplar and the message still count as a crisis: chosen on the tuning sets (guard_eval + resident tuning
 # questions: every crisis found and one false crisis at 0.00–0.02, three at 0.03); docs/evaluation.md.
 CRISIS_MARGIN = 0.02
+# A crisis exemplar at least this far above the counterweight is a crisis: the answer is the help lines alone. Between
+# the two (a worried or grieving question, or a crisis in words the exemplars barely reach) the resident gets both:
+# the help lines first, then the answer to the question. Chosen on the tuning sets (docs/evaluation.md): on 40 hard
+# messages × 16 languages (guard_parallel_validation) false crises 64 → 10, the worried band answered with the lines.
+CRISIS_CERTAIN = 0.0
 BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
@@ -43,6 +48,7 @@ class Verdict:
     category: str        # one of CATEGORIES, or "" for a general question
     evidence: str        # "pattern:<lang>" | "exemplar:<lang>" | ""
     score: float = 0.0
+    support: bool = False   # near a crisis but not sure: the help lines go first, the answer follows
 
 
 class GuardClassifier:
@@ -128,17 +134,18 @@ class GuardClassifier:
         crisis, crisis_lang = best["crisis"]
         # Missing a crisis costs more than showing help numbers once too often: the general questions' counterweight
         # must beat a crisis exemplar by a margin, not merely tie it.
-        if crisis >= CRISIS_FLOOR and crisis >= max(score for c, (score, _) in best.items() if c != "crisis") and \
-                crisis >= in_scope - CRISIS_MARGIN:
+        support = crisis >= CRISIS_FLOOR and crisis >= max(score for c, (score, _) in best.items() if c != "crisis") \
+            and crisis >= in_scope - CRISIS_MARGIN
+        if support and crisis >= in_scope + CRISIS_CERTAIN:
             return Verdict("crisis", f"exemplar:{crisis_lang}", round(crisis, 4))
         if max(in_scope, in_conversation) > best["in_scope"][0]:
             best["in_scope"] = (max(in_scope, in_conversation), "topics")
         for cat in CATEGORIES[1:]:
             lang = self.match_pattern(cat, stripped)
             if lang:
-                return Verdict(cat, f"pattern:{lang}", 1.0)
+                return Verdict(cat, f"pattern:{lang}", 1.0, support)
         nearest = max(best, key=lambda c: best[c][0])
         score, lang = best[nearest]
         if nearest in EXEMPLAR_THRESHOLD and score >= EXEMPLAR_THRESHOLD[nearest]:
-            return Verdict(nearest, f"exemplar:{lang}", round(score, 4))
-        return Verdict("", "", round(best["in_scope"][0], 4))
+            return Verdict(nearest, f"exemplar:{lang}", round(score, 4), support)
+        return Verdict("", "", round(best["in_scope"][0], 4), support)

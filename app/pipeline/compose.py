@@ -133,6 +133,10 @@ def run(ctx: Context) -> None:
     if topic is not None:
         found = quote_topic(r.bundle, r.bundle.coverage, topic.id, match.kind(topic.kind), ctx.read_query.dense)
         if found is None:
+            found = answer_other_part(ctx)
+            if found is not None:     # the texts answer the other part: quoted, and what they lack said first
+                ctx.unanswered_part = topic.id
+        if found is None:
             ctx.not_covered = True
             ctx.finish(Status.NO_ANSWER, confidence=round(confidence(ctx.candidates), 4))
             return
@@ -155,6 +159,15 @@ def run(ctx: Context) -> None:
         ctx.topic = dataclasses.replace(match, topic=nearest.id)
     if ctx.composition is None:
         ctx.finish(Status.NO_ANSWER, confidence=round(confidence(ctx.candidates), 4))
+
+
+def answer_other_part(ctx: Context):
+    """The quote for a two-part question's other part, when the texts answer it (a topic they cover)."""
+    r, other = ctx.resources, ctx.other_part
+    topic = r.topics.topics.get(other.topic) if other is not None and other.topic else None
+    if topic is None or topic.answered_by != "texts":
+        return None
+    return quote_topic(r.bundle, r.bundle.coverage, topic.id, other.kind(topic.kind), ctx.read_query.dense)
 
 
 def only_mentions(bundle: IndexBundle, comp: Composition, topic: str) -> bool:

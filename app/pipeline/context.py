@@ -88,11 +88,15 @@ class Context:
     own_scope: float = 0.0                               # understand: the message's own in-scope similarity (guard)
     gloss: str = ""                                      # understand: nearest Swedish bank question (for staff)
     guard_reason: str = ""                               # screen, guard
+    support_lines: bool = False                          # guard: near a crisis, not sure — help lines before the answer
     handoff_reason: str = ""                             # guard: a personal or leading part to hand off
     gives_own_case: bool = False                         # guard: the message gives a case number, personnummer ...
     expanded_terms: str = ""                             # retrieve: Swedish glossary terms added to BM25
     candidates: list[Candidate] = field(default_factory=list)   # retrieve
+    other_part: TopicMatch | None = None                 # understand: the other part of a two-part question
     not_covered: bool = False                            # compose: a resident topic the texts do not answer
+    unanswered_part: str = ""                            # compose: the asked topic the texts lack, when they answer
+                                                         # the question's other part ("what is it and how do I apply?")
     composition: Composition | None = None               # compose (None: nothing answers)
     answer: Answer | None = None                         # a step that ends the answer early; localise (final)
 

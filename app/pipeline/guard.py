@@ -24,6 +24,11 @@ def crisis_contacts(language: str) -> list[Contact]:
     ]
 
 
+def support_text(language: str) -> str:
+    """The help lines put before an answer when a message sits near a crisis without being sure to be one."""
+    return "\n".join([text("support_intro", language)] + [text(k, language) for k in CRISIS_LINES])
+
+
 def crisis_text(language: str) -> str:
     lines = [text("crisis_intro", language)] + [text(k, language) for k in CRISIS_LINES]
     if language != "sv":   # the Swedish lines beside them, labelled, for whoever helps the resident call
@@ -34,7 +39,7 @@ def crisis_text(language: str) -> str:
 
 def run(ctx: Context) -> None:
     """Reads text, removed, query, own_scope, follow_up, topic_scores, bank, language; writes guard_reason,
-    gives_own_case and handoff_reason, or ends the answer."""
+    gives_own_case, support_lines and handoff_reason, or ends the answer."""
     classifier = ctx.resources.guard
     if classifier is None:
         return
@@ -47,6 +52,7 @@ def run(ctx: Context) -> None:
                               ctx.bank_best if ctx.bank is not None else 0.0)
     verdict = classifier.classify(ctx.text, ctx.query.dense, ctx.own_scope, in_conversation)
     category, evidence = verdict.category, verdict.evidence
+    ctx.support_lines = verdict.support
     given = next((kind for kind in OWN_CASE_DATA if kind in ctx.removed), None)
     ctx.gives_own_case = given is not None
     if not category and given:

@@ -17,6 +17,7 @@ from app.i18n.catalogue import text
 from app.i18n.languages import direction
 from app.pipeline.answer import Answer, Citation, Contact, Handoff, Related, Status
 from app.pipeline.contacts import contacts_for, handoff, migrationsverket
+from app.pipeline.guard import support_text
 from app.pipeline.context import Composition, Context
 from app.translate.corpus import weakest
 
@@ -42,6 +43,10 @@ def run(ctx: Context) -> None:
         no_answer(ctx, ctx.answer)
     else:
         finish_early(ctx, ctx.answer)
+    if ctx.support_lines and ctx.answer.status is not Status.CRISIS:
+        # A worried or grieving message, or a crisis in words the guard is not sure of: the help lines come first.
+        ctx.answer.answer = support_text(ctx.language) + "\n\n" + ctx.answer.answer
+        ctx.answer.notices.append("support_lines")
     ctx.answer.topic = (ctx.topic.topic or "") if ctx.topic else ""
     if ctx.topic:
         topic = ctx.resources.topics.topics.get(ctx.topic.topic or "") if ctx.resources.topics else None
@@ -129,6 +134,9 @@ def answered(ctx: Context, comp: Composition) -> Answer:
     if comp.conflicts:
         notices.append("sources_disagree")
     status, card, frame = Status.ANSWERED, None, _frame(lang, numbered)
+    if ctx.unanswered_part:   # "what is it and how do I apply?": what the texts say, then the card for what they lack
+        card = signposted(ctx, ctx.unanswered_part)[1]
+        notices.append("not_covered")
     if ctx.handoff_reason:
         status = Status.HANDOFF
         card = handoff(ctx.handoff_reason, text(HANDOFF_TEXT[ctx.handoff_reason], lang), lang, r.hours, ctx.site_contact)
@@ -137,6 +145,17 @@ def answered(ctx: Context, comp: Composition) -> Answer:
     return Answer(status=status, language=lang, answer=frame, answer_language=answer_language,
                   citations=citations, handoff=card, notices=list(dict.fromkeys(notices)), direction=direction(lang),
                   confidence=round(comp.confidence, 4), conflicts=comp.conflicts, guard_reason=ctx.guard_reason)
+
+
+def signposted(ctx: Context, topic_id: str) -> tuple[str, Handoff]:
+    """"The texts do not say …; <who> can answer this", and the handoff to whoever answers the topic (its signpost)."""
+    lang, topic = ctx.language, ctx.resources.topics.topics[topic_id]
+    contacts = signpost_contacts(ctx, topic.signpost.authorities, topic.signpost.look_for)
+    names = ", ".join(dict.fromkeys(c.name.split(" (")[0] for c in contacts[:2]))
+    message = ctx.resources.topics.text(topic_id, lang).not_covered + " " + \
+        text("not_covered_who", lang, authorities=names)
+    return message, Handoff(reason="not_covered", message=message + " " + text("interpreter_notice", lang),
+                            contacts=contacts)
 
 
 def handoff_only(ctx: Context, answer: Answer) -> None:
@@ -195,15 +214,10 @@ def signpost_contacts(ctx: Context, authority_ids: tuple[str, ...], look_for: st
 
 def not_covered(ctx: Context, answer: Answer) -> None:
     """The texts do not answer this topic: say so plainly, say who does, offer what only mentions it."""
-    lang, r = ctx.language, ctx.resources
-    topic = r.topics.topics[ctx.topic.topic]
-    contacts = signpost_contacts(ctx, topic.signpost.authorities, topic.signpost.look_for)
-    names = ", ".join(dict.fromkeys(c.name.split(" (")[0] for c in contacts[:2]))
-    message = _topic_texts(ctx).not_covered + " " + text("not_covered_who", lang, authorities=names)
+    lang = ctx.language
+    message, answer.handoff = signposted(ctx, ctx.topic.topic)
     answer.answer, answer.answer_language, answer.direction = message, lang, direction(lang)
-    answer.handoff = Handoff(reason="not_covered", message=message + " " + text("interpreter_notice", lang),
-                             contacts=contacts)
-    answer.related = related(ctx, topic.id)
+    answer.related = related(ctx, ctx.topic.topic)
     answer.notices.append("not_covered")
 
 

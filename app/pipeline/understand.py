@@ -160,3 +160,13 @@ def run(ctx: Context) -> None:
             subject = own_subject(own)
             reading, ctx.follow_up = (read(r, ctx.context_query, kinds, subject) if subject else joint), True
     ctx.bank, ctx.bank_best, ctx.topic_scores, ctx.topic = reading.bank, reading.bank_best, reading.scores, reading.match
+    ctx.other_part = other_part(r, ctx.context_query if ctx.follow_up else ctx.query, reading.match)
+
+
+def other_part(r: Resources, vectors: QuestionVectors, match: TopicMatch | None) -> TopicMatch | None:
+    """A question asking for two kinds of answer ("what is the grant and how do I apply?") read for its second kind:
+    the topic it names, when another than the first (compose answers it when the texts lack the first)."""
+    if match is None or match.topic is None or len(match.kinds) < 2:
+        return None
+    second = read(r, vectors, match.kinds[1:]).match
+    return second if second is not None and second.topic not in (None, match.topic) else None

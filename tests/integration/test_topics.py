@@ -108,6 +108,24 @@ def test_a_follow_up_that_names_a_new_subject_is_about_that_subject(pipeline, la
     assert ans.follow_up and ans.topic == "family" and ans.status.value == "no_answer" and not ans.citations
 
 
+@pytest.mark.parametrize("language, message, lacking, answered_by", [
+    ("sv", "Vad är återvandringsbidraget och hur ansöker jag?", "how_to_apply", "1984"),
+    ("sv", "Vem kan få bidraget och hur mycket får man?", "amount", "skyddsbehövande"),
+])
+def test_a_two_part_question_gets_what_the_texts_say_and_who_answers_the_rest(pipeline, language, message, lacking,
+                                                                              answered_by):
+    """The texts say what the grant is (or who could apply) but not how to apply (or how much): the part they answer
+    is quoted, the part they lack is said plainly in the card with who answers it; never one without the other."""
+    ans = ask(pipeline, message, language)
+    assert ans.status.value == "answered" and ans.topic == lacking and "not_covered" in ans.notices
+    assert any(answered_by in c.quote for c in ans.citations)
+    assert ans.handoff.reason == "not_covered" and ans.handoff.message.startswith(
+        pipeline.resources().topics.text(lacking, language).not_covered)
+    assert any(c.phone == MIGRATIONSVERKET_PHONE for c in ans.handoff.contacts)
+    alone = ask(pipeline, "Hur ansöker jag om återvandringsbidraget?", "sv")
+    assert alone.status.value == "no_answer" and not alone.citations     # one part, not covered: no quote at all
+
+
 def test_a_whole_question_about_kalla_after_another_is_its_own(pipeline):
     history = [("How much is the return grant?", "amount", False)]
     ans = ask(pipeline, "does this chat decide who gets it?", "en", history)
