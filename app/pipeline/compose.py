@@ -22,7 +22,7 @@ from app.pipeline.context import Candidate, Composition, Context
 from app.pipeline.threshold import PASSAGES_CONSIDERED, Threshold
 from app.text import word_count
 from app.topics.kinds import holds
-from app.topics.quote import quote_topic
+from app.topics.quote import TopicQuote, quote_topic
 
 MAX_SENTENCES = 3
 SENTENCE_MARGIN = 0.025   # extra sentences must score within this of the best one
@@ -134,7 +134,7 @@ def run(ctx: Context) -> None:
         found = quote_topic(r.bundle, r.bundle.coverage, topic.id, match.kind(topic.kind), ctx.read_query.dense)
         if found is None:
             found = answer_other_part(ctx)
-            if found is not None:     # the texts answer the other part: quoted, and what they lack said first
+            if found is not None:     # the texts answer the other part: quoted; the card says what they lack
                 ctx.unanswered_part = topic.id
         if found is None:
             ctx.not_covered = True
@@ -161,7 +161,7 @@ def run(ctx: Context) -> None:
         ctx.finish(Status.NO_ANSWER, confidence=round(confidence(ctx.candidates), 4))
 
 
-def answer_other_part(ctx: Context):
+def answer_other_part(ctx: Context) -> TopicQuote | None:
     """The quote for a two-part question's other part, when the texts answer it (a topic they cover)."""
     r, other = ctx.resources, ctx.other_part
     topic = r.topics.topics.get(other.topic) if other is not None and other.topic else None

@@ -43,7 +43,7 @@ def run(ctx: Context) -> None:
         no_answer(ctx, ctx.answer)
     else:
         finish_early(ctx, ctx.answer)
-    if ctx.support_lines and ctx.answer.status is not Status.CRISIS:
+    if ctx.support_lines and ctx.answer.status is not Status.CRISIS and not ctx.guard_reason.startswith("abuse"):
         # A worried or grieving message, or a crisis in words the guard is not sure of: the help lines come first.
         ctx.answer.answer = support_text(ctx.language) + "\n\n" + ctx.answer.answer
         ctx.answer.notices.append("support_lines")
