@@ -165,8 +165,12 @@ def run(ctx: Context) -> None:
 
 def other_part(r: Resources, vectors: QuestionVectors, match: TopicMatch | None) -> TopicMatch | None:
     """A question asking for two kinds of answer ("what is the grant and how do I apply?") read for its second kind:
-    the topic it names, when another than the first (compose answers it when the texts lack the first)."""
+    the topic it names, when another than the first (compose answers it when the texts lack the first). Read only
+    when the texts do not cover the first topic: otherwise the second reading is never used."""
     if match is None or match.topic is None or len(match.kinds) < 2:
+        return None
+    coverage = r.bundle.coverage
+    if r.topics.topics[match.topic].answered_by != "texts" or (coverage is not None and coverage.covered(match.topic)):
         return None
     second = read(r, vectors, match.kinds[1:]).match
     return second if second is not None and second.topic not in (None, match.topic) else None

@@ -23,8 +23,7 @@ from tests.robustness.test_metrics import scrape, value
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-# A question the texts answer (what the grant is); the faults below must not change that it is answered. (A two-part
-# "what is it and how do I apply?" goes to how-to-apply, which the texts do not cover: docs/evaluation.md.)
+# A one-part question the texts answer (what the grant is); the faults below must not change that it is answered.
 ASK = {"message": "Vad är återvandringsbidraget?"}
 
 
