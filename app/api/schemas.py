@@ -128,6 +128,9 @@ class ChatResponse(BaseModel):
     direction: Literal["ltr", "rtl"] = "ltr"
     citations: list[CitationOut]
     handoff: HandoffOut | None = None
+    support: HandoffOut | None = Field(None, description="Help lines shown before the answer when a message sits near "
+                                       "a crisis without being one (notice support_lines): the same lines as in the "
+                                       "text, as contacts to call.")
     notices: list[str]
     topic: str = Field("", description="The resident topic the question was read as ('' = a general question).")
     answer_kind: str = Field("", description="The kind of answer asked for: amount, eligibility, procedure, ...")

@@ -128,6 +128,7 @@ class Answer:
     answer_language: str = ""
     citations: list[Citation] = field(default_factory=list)
     handoff: Handoff | None = None
+    support: Handoff | None = None   # help lines put before an answer near a crisis (the guard was not sure)
     notices: list[str] = field(default_factory=list)
     direction: str = "ltr"
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -153,7 +154,7 @@ class Answer:
                 value = value.value
             elif f.name in ("citations", "related", "suggestions"):
                 value = [c.to_dict() for c in value]
-            elif f.name == "handoff":
+            elif f.name in ("handoff", "support"):
                 value = asdict(value) if value else None
             elif isinstance(value, (list, dict)):
                 value = copy.deepcopy(value)

@@ -21,6 +21,7 @@ from app.pipeline.answer import Status
 from app.pipeline.context import Candidate, Composition, Context
 from app.pipeline.threshold import PASSAGES_CONSIDERED, Threshold
 from app.text import word_count
+from app.topics.classify import SECOND_KINDS
 from app.topics.kinds import holds
 from app.topics.quote import TopicQuote, quote_topic
 
@@ -136,6 +137,8 @@ def run(ctx: Context) -> None:
             found = answer_other_part(ctx)
             if found is not None:     # the texts answer the other part: quoted; the card says what they lack
                 ctx.unanswered_part = topic.id
+        elif lacking_other_part(ctx):     # the texts answer the first part and lack the second: the card says so
+            ctx.unanswered_part = ctx.other_part.topic
         if found is None:
             ctx.not_covered = True
             ctx.finish(Status.NO_ANSWER, confidence=round(confidence(ctx.candidates), 4))
@@ -168,6 +171,15 @@ def answer_other_part(ctx: Context) -> TopicQuote | None:
     if topic is None or topic.answered_by != "texts":
         return None
     return quote_topic(r.bundle, r.bundle.coverage, topic.id, other.kind(topic.kind), ctx.read_query.dense)
+
+
+def lacking_other_part(ctx: Context) -> bool:
+    """A two-part question's other part, named by a specific kind ("… and how do I apply?"), is a topic the texts do
+    not cover: the answer to the first part must not read as the whole answer."""
+    r, other = ctx.resources, ctx.other_part
+    topic = r.topics.topics.get(other.topic) if other is not None and other.topic else None
+    return topic is not None and topic.answered_by == "texts" and bool(other.kinds) and \
+        other.kinds[0] in SECOND_KINDS and r.bundle.coverage is not None and not r.bundle.coverage.covered(topic.id)
 
 
 def only_mentions(bundle: IndexBundle, comp: Composition, topic: str) -> bool:

@@ -17,7 +17,7 @@ from app.i18n.catalogue import text
 from app.i18n.languages import direction
 from app.pipeline.answer import Answer, Citation, Contact, Handoff, Related, Status
 from app.pipeline.contacts import contacts_for, handoff, migrationsverket
-from app.pipeline.guard import support_text
+from app.pipeline.guard import crisis_contacts, support_text
 from app.pipeline.context import Composition, Context
 from app.translate.corpus import weakest
 
@@ -46,6 +46,8 @@ def run(ctx: Context) -> None:
     if ctx.support_lines and ctx.answer.status is not Status.CRISIS and not ctx.guard_reason.startswith("abuse"):
         # A worried or grieving message, or a crisis in words the guard is not sure of: the help lines come first.
         ctx.answer.answer = support_text(ctx.language) + "\n\n" + ctx.answer.answer
+        ctx.answer.support = Handoff(reason="support_lines", message=text("support_intro", ctx.language),
+                                     contacts=crisis_contacts(ctx.language))
         ctx.answer.notices.append("support_lines")
     ctx.answer.topic = (ctx.topic.topic or "") if ctx.topic else ""
     if ctx.topic:

@@ -26,7 +26,7 @@ import numpy as np
 from app.index.embedders import QuestionVectors
 from app.pipeline.context import Context, Resources
 from app.pipeline.retrieve import question_bank_scores
-from app.topics.classify import TopicMatch, TopicScores
+from app.topics.classify import SECOND_KINDS, TopicMatch, TopicScores
 
 # Calibrated with runs of scripts/eval_resident.py on tests/data/resident_questions_tuning.jsonl
 # together with the report questions and off-topic questions of eval_answer_rate.py (docs/evaluation.md); measured
@@ -164,13 +164,31 @@ def run(ctx: Context) -> None:
 
 
 def other_part(r: Resources, vectors: QuestionVectors, match: TopicMatch | None) -> TopicMatch | None:
-    """A question asking for two kinds of answer ("what is the grant and how do I apply?") read for its second kind:
-    the topic it names, when another than the first (compose answers it when the texts lack the first). Read only
-    when the texts do not cover the first topic: otherwise the second reading is never used."""
+    """A question asking for two kinds of answer ("what is the grant and how do I apply?") read for its other part:
+    the topic it names, when another than the first. When the texts lack the first topic, compose quotes the other
+    (read for the kinds after the first); when they answer it, the card says that they lack the other (read for the
+    kinds the first topic does not answer: "ما هي …؟ وكيف أقدم؟" may go to what the grant is although "how" came
+    first)."""
     if match is None or match.topic is None or len(match.kinds) < 2:
         return None
-    coverage = r.bundle.coverage
-    if r.topics.topics[match.topic].answered_by != "texts" or (coverage is not None and coverage.covered(match.topic)):
+    first = r.topics.topics[match.topic]
+    if first.answered_by != "texts":
         return None
-    second = read(r, vectors, match.kinds[1:]).match
+    coverage = r.bundle.coverage
+    if coverage is None or not coverage.covered(first.id):
+        second = read(r, vectors, match.kinds[1:]).match
+        return second if second is not None and second.topic not in (None, match.topic) else None
+    kinds = tuple(k for k in match.kinds if not first.answers_kind(k))
+    if not kinds or kinds[0] not in SECOND_KINDS:
+        return None
+    reading = read(r, vectors, kinds)
+    second = reading.match
+    if second is not None and second.topic == match.topic and reading.scores:
+        # The words that ask for the first part can outweigh the other's: the closest other topic of that kind, if
+        # close enough to be a topic at all (only a card comes of it, never a quote).
+        other = next((s for s in reading.scores.ranked if s.topic != match.topic and
+                      r.topics.topics[s.topic].answers_kind(kinds[0])), None)
+        if other is not None and other.similarity >= TOPIC_FLOOR:
+            second = TopicMatch(other.topic, other.topic, round(other.similarity, 4), match.topic,
+                                round(match.score, 4), kinds)
     return second if second is not None and second.topic not in (None, match.topic) else None

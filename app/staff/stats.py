@@ -9,7 +9,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.staff.filters import NO_SITE, day_start
@@ -34,6 +34,7 @@ class Group:
     cards: int = 0                                           # answers that showed a handoff card
     followed: int = 0                                        # ... of which a resident used a phone or web link
     links: Counter = field(default_factory=Counter)          # (contact, phone|web) -> links used
+    support: int = 0                                         # answers with the help lines first (near a crisis)
 
     @staticmethod
     def _share(part: int, whole: int) -> float | None:
@@ -227,6 +228,13 @@ def compute(db: Session, f: StatsFilter) -> Stats:
             .group_by(*slices, FollowThrough.contact, FollowThrough.link)):
         for g in groups(language, site, topic, reason):
             g.links[(contact, link)] += n
+    # The help lines put before an answer (notice support_lines): how often the guard met distress it was not sure
+    # was a crisis. The notices are a JSON list; its text form is searched, the same in PostgreSQL and SQLite.
+    for language, site, topic, reason, n in db.execute(
+            select(*slices, func.count()).where(*where, cast(a.notices, String).like('%"support_lines"%'))
+            .group_by(*slices)):
+        for g in groups(language, site, topic, reason):
+            g.support += n
     order = lambda d: dict(sorted(d.items(), key=lambda kv: (-kv[1].answers, kv[0])))  # noqa: E731
     days = f.days()
     return Stats(f, total, {d: per_day.get(d, Counter()) for d in days},

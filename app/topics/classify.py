@@ -18,6 +18,8 @@ from app.topics.catalogue import TopicCatalogue, fold_cue
 # when" about the amount): the more specific kinds first.
 KIND_PRIORITY = ("contact", "amount", "date_duration", "count", "eligibility", "procedure", "place_channel", "description",
                  "yes_no")
+# The kinds that name a two-part question's second part ("… and how do I apply?"); a yes/no or a count does not.
+SECOND_KINDS = frozenset({"amount", "eligibility", "procedure", "date_duration", "place_channel", "contact", "description"})
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,25 @@ def test_crisis_reply_shows_its_numbers_first_and_large(kalla, page):
     assert big >= 1.3 * body
 
 
+def test_help_lines_before_an_answer_are_call_buttons_and_not_said_twice(kalla, page, screenshots):
+    """A worried message near a crisis, with an ordinary question: the help lines come first as a card of call
+    buttons, then the answer, whose text does not repeat the lines."""
+    open_widget(page, kalla.url + "/demo")
+    choose_language(page, "fr")
+    answer = ask(page, "ma mère est vieille et malade au pays et je culpabilise tous les jours d'être ici pendant que "
+                       "mes sœurs s'occupent d'elle toutes seules... j'y pense depuis longtemps et j'en parle avec mon "
+                       "mari mais on n'est plus d'accord sur rien. alors c'est quoi les étapes si on veut partir ?")
+    expect(answer).not_to_have_class(re.compile(r"\bcrisis\b"))
+    first = answer.locator(":scope > *").first
+    expect(first).to_have_class(re.compile(r"\bcard\b.*\bsupport\b"))
+    for number in ("tel:112", "tel:1177", "tel:90101"):
+        expect(first.locator(f'a.call[href="{number}"]')).to_be_visible()
+    text = answer.locator(".text")
+    expect(text).not_to_contain_text("112")
+    expect(text).not_to_have_text("")
+    page.screenshot(path=str(screenshots / "widget-support-lines.png"), full_page=True)
+
+
 def test_feedback_with_a_reason_is_saved(kalla, page):
     from sqlalchemy import select
 

@@ -198,3 +198,6 @@ def test_a_message_near_a_crisis_gets_the_help_lines_and_still_its_answer(guarde
     assert ans.status.value != "crisis" and "support_lines" in ans.notices
     head, _, rest = ans.answer.partition("\n\n")
     assert "112" in head and "90101" in head and rest.strip()
+    # the same lines as contacts to call (the widget shows them as call buttons above the answer)
+    assert ans.support is not None and [c.phone for c in ans.support.contacts] == ["112", "1177", "90101"]
+    assert ans.support.message in head

@@ -58,14 +58,15 @@ class StaffClient:
 
 def add_answer(app, *, site: str, language: str = "sv", status: str = "answered", question: str = "Vad är Krimnet?",
                citations: list | None = None, days_ago: float = 0, conflicts: list | None = None,
-               helpful: list[bool] = (), answer: str = "Så här säger de officiella texterna:") -> str:
+               helpful: list[bool] = (), answer: str = "Så här säger de officiella texterna:",
+               notices: list[str] = ()) -> str:
     """A row as the recorder writes it, for tests that need exact counts (statuses, dates, feedback)."""
     answer_id = uuid.uuid4().hex
     with app.state.kalla.store.Session.begin() as db:
         db.add(AnswerRecord(
             id=answer_id, created_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days_ago), site=site,
             question=question, language=language, language_source="chosen", status=status, answer=answer,
-            answer_language=language, citations=citations or [], notices=[], conflicts=conflicts or [],
+            answer_language=language, citations=citations or [], notices=list(notices), conflicts=conflicts or [],
             timings_ms={"retrieve": 1.0}, handoff_reason="no_answer" if status == "no_answer" else "",
             guard_reason="", confidence=0.9, index_version=app.state.kalla.pipeline.bundle.manifest.version))
         for h in helpful:

@@ -63,6 +63,18 @@ def test_stats_by_language_and_site_and_their_change_after_reviews(staff_app, ad
     assert card(only_ar, "total-answers") == "2"
 
 
+def test_crisis_replies_and_help_lines_before_an_answer_are_counted(staff_app, admin):
+    site = "stats-support"
+    add_answer(staff_app, site=site, status="crisis")
+    add_answer(staff_app, site=site, notices=["support_lines", "not_covered"])
+    add_answer(staff_app, site=site, language="fr", notices=["support_lines"])
+    add_answer(staff_app, site=site, notices=["not_covered"])
+    page = admin.get("/staff/stats", params={"site": site}).text
+    assert card(page, "total-answers") == "4"
+    assert card(page, "total-crisis") == "1" and card(page, "total-support") == "2"
+    assert card(admin.get("/staff/stats", params={"site": site, "language": "fr"}).text, "total-support") == "1"
+
+
 def test_charts_are_server_drawn_svg_with_text_alternatives(admin):
     page = admin.get("/staff/stats").text
     svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)

@@ -23,13 +23,15 @@ function renderAnswer(ui, item, latest) {
   const citations = Array.isArray(data.citations) ? data.citations : [];
   const art = h("article", { class: "msg bot " + String(data.status || ""), tabindex: "-1", lang, dir: ui.dirOf(lang) });
   const crisis = data.status === "crisis";
-  if (crisis && data.handoff) art.append(contactCard(ui, data.handoff, true, data.id));
-  // A crisis card already says its first lines: the text below it keeps only what the card does not.
-  const shown = crisis && data.handoff ? [data.handoff.message].concat((data.handoff.contacts || []).map((c) => c.name)) : [];
+  // A crisis card, or the help lines put before an answer near a crisis, already says its lines as call buttons:
+  // the text below keeps only what the card does not.
+  const helpCard = crisis ? data.handoff : data.support;
+  if (helpCard) art.append(contactCard(ui, helpCard, crisis ? "crisis" : "support", data.id));
+  const shown = helpCard ? [helpCard.message].concat((helpCard.contacts || []).map((c) => c.name)) : [];
   art.append(answerText(ui, data, citations.length, (n) => openSource(ui, art, n), shown));
   const translated = citations.filter((c) => c.translation && c.translation_language === String(data.answer_language || ""));
   if (translated.length) art.append(translationNote(ui, translated, lang));
-  if (!crisis && data.handoff) art.append(contactCard(ui, data.handoff, false, data.id, String(data.answer || "")));
+  if (!crisis && data.handoff) art.append(contactCard(ui, data.handoff, "", data.id, String(data.answer || "")));
   const related = Array.isArray(data.related) ? data.related : [];
   if (related.length) art.append(relatedBlock(ui, related));
   const notices = (Array.isArray(data.notices) ? data.notices : []).filter((n) => NOTICE_KEYS[n]);
@@ -197,7 +199,8 @@ function relatedBlock(ui, related) {
     labels.map((l) => h("p", { class: "tlabel" }, h("span", { class: "badge mt" }, l))));
 }
 
-function contactCard(ui, handoff, crisis, answerId, answer) {
+/* `help` is "crisis" or "support" for the help lines (their message is the card's heading), "" for a handoff. */
+function contactCard(ui, handoff, help, answerId, answer) {
   const headId = uid("help");
   const contacts = Array.isArray(handoff.contacts) ? handoff.contacts : [];
   // The card's message often begins with the answer just above it: no paragraph is shown twice.
@@ -205,9 +208,9 @@ function contactCard(ui, handoff, crisis, answerId, answer) {
   const said = String(answer || "").trim();
   if (said && message.startsWith(said)) message = message.slice(said.length).trim();
   else if (said && said.includes(message)) message = "";
-  return h("section", { class: "card" + (crisis ? " crisis" : ""), "aria-labelledby": headId },
-    h("h3", { id: headId }, crisis ? String(handoff.message || ui.t("contacts_title")) : ui.t("contacts_title")),
-    crisis || !message ? null : h("p", null, message),
+  return h("section", { class: "card" + (help ? " " + help : ""), "aria-labelledby": headId },
+    h("h3", { id: headId }, help ? String(handoff.message || ui.t("contacts_title")) : ui.t("contacts_title")),
+    help || !message ? null : h("p", null, message),
     h("ul", { class: "contacts" }, contacts.map((c) => contactItem(ui, c, followThrough(ui, answerId, c)))));
 }
 
