@@ -41,3 +41,42 @@ def test_prefiltered_search_gives_the_verdicts_of_a_full_search(tmp_path):
         text = strip_marks(message)
         assert guard.match_pattern("crisis", text) == lang
         assert (lang is not None) == any(p.search(text) for p in full)
+
+
+LEADING = [   # asking Källa to judge the choice: regret, who is right, most people, a mistake, decide for me
+    ("en", "do u think ill regret it if i take the money n go back to iraq"),
+    ("sv", "tror du jag kommer ångra mig om jag tar bidraget och åker hem"),
+    ("ar", "تتوقع رح اندم اذا اخدت المنحة ورجعت عسوريا"),
+    ("prs", "فکر میکنید اگر پول را بگیرم و پس بروم پشیمان میشوم؟"),
+    ("so", "ma ka qoomamayn doonaa haddii aan lacagta qaato oo dalka ku laabto"),
+    ("ti", "ነቲ ገንዘብ ወሲደ እንተ ተመሊሰ ክጠዓስ ድየ"),
+    ("ru", "как думаете я не пожалею если возьму деньги и уеду домой"),
+    ("kmr", "tu dibêjî ez ê poşman bibim eger pereyan bistînim û vegerim"),
+]
+PERSONAL = [  # asking Källa to act on the resident's own file
+    ("sv", "hej kan du kolla om min fru står med i ansökningen jag skickade? jag tror jag glömde henne"),
+    ("en", "can u check if my wifes name is on the application i sent"),
+    ("ar", "ممكن تشيكلي اذا اسم مرتي موجود بالطلب اللي قدمته"),
+    ("prs", "لطفاً ببینید که نام خانمم در درخواست ما شامل است یا نی"),
+    ("so", "fadlan ii hubi in xaaskayga magaceeda ku jiro codsiga aan diray"),
+    ("ti", "በጃኹም ስም በዓልቲ ቤተይ ኣብቲ ዝሰደድክዎ መመልከቲ ከም ዘሎ ርኣዩለይ"),
+    ("ru", "проверьте пожалуйста есть ли моя жена в заявлении которое я отправлял"),
+    ("kmr", "ji kerema xwe kontrol bikin ka navê jina min di serlêdanê de heye"),
+]
+GENERAL = [   # first-person general questions: answered, never handed off on a pattern
+    "Can I get the grant if I have PUT?", "If I regret it, can I come back to Sweden?", "how do I apply?",
+    "Kan jag byta bankkonto senare?", "Vad betyder ett avslag?", "هل يمكنني الحصول على المنحة؟",
+    "Is it safe to send my documents by post?", "my husband wants to stay, can I go back with the children?",
+    "Сколько денег я получу?", "Waa maxay lacagta dib u celinta?",
+]
+
+
+def test_the_real_rules_catch_leading_and_own_case_requests_in_every_script_and_spare_general_questions():
+    guard = GuardClassifier(NoVectors())
+    for _lang, message in LEADING:
+        assert guard.match_pattern("leading", strip_marks(message)) is not None, message
+    for _lang, message in PERSONAL:
+        assert guard.match_pattern("personal", strip_marks(message)) is not None, message
+    for message in GENERAL:
+        text = strip_marks(message)
+        assert guard.match_pattern("leading", text) is None and guard.match_pattern("personal", text) is None, message
