@@ -94,6 +94,12 @@ class GuardClassifier:
                     pats.append((lang, group, re.compile("|".join(f"(?:{p})" for p in joined))))
                 pats.extend((lang, pattern_scripts(p), re.compile(p)) for p in alone)
             self.patterns[cat] = pats
+        # Everyday contexts that take the verdict from a category's patterns ("I don't want to wake up EARLY for the
+        # interview" is no crisis): the exemplars still judge the message.
+        self.unless: dict[str, re.Pattern] = {
+            cat: re.compile("|".join(f"(?:{lowered(strip_marks(p))})" for items in spec["unless"].values()
+                                     for p in items or []))
+            for cat, spec in rules.items() if spec.get("unless")}
         self.exemplar_cat: list[str] = []
         self.exemplar_lang: list[str] = []
         texts: list[str] = []
@@ -130,7 +136,8 @@ class GuardClassifier:
         text = stripped.lower()
         for lang, group, pat in self.patterns.get(category, []):
             if group & present and pat.search(text):
-                return lang
+                unless = self.unless.get(category)
+                return None if unless is not None and unless.search(text) else lang
         return None
 
     def nearest(self, qvec: np.ndarray) -> dict[str, tuple[float, str]]:

@@ -80,3 +80,16 @@ def test_the_real_rules_catch_leading_and_own_case_requests_in_every_script_and_
     for message in GENERAL:
         text = strip_marks(message)
         assert guard.match_pattern("leading", text) is None and guard.match_pattern("personal", text) is None, message
+
+
+def test_an_everyday_context_takes_the_verdict_from_a_crisis_pattern_but_not_from_a_crisis():
+    """"I don't want to wake up" is a crisis pattern; waking up early for an appointment is not a crisis (the
+    exemplars still judge the message), and the same words without that context still are."""
+    guard = GuardClassifier(NoVectors())
+    for message in ["I don't want to wake up early for the interview, can it be later?",
+                    "jag vill inte vakna tidigt för mötet, kan det bli senare?",
+                    "не хочу просыпаться так рано на встречу"]:
+        assert guard.match_pattern("crisis", strip_marks(message)) is None, message
+    for message in ["I don't want to wake up tomorrow, nobody would even notice",
+                    "jag vill inte vakna i morgon", "не хочу просыпаться завтра, никто даже не заметит"]:
+        assert guard.match_pattern("crisis", strip_marks(message)) is not None, message
