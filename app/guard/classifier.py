@@ -172,14 +172,17 @@ class GuardClassifier:
         # must beat a crisis exemplar by a margin, not merely tie it.
         support = crisis >= CRISIS_FLOOR and crisis >= max(score for c, (score, _) in best.items() if c != "crisis") \
             and crisis >= in_scope - CRISIS_MARGIN
-        if support and crisis >= in_scope + CRISIS_CERTAIN:
-            return Verdict("crisis", f"exemplar:{crisis_lang}", round(crisis, 4))
-        if max(in_scope, in_conversation) > best["in_scope"][0]:
-            best["in_scope"] = (max(in_scope, in_conversation), "topics")
+        # A reviewed pattern of another kind says what the message is about ("my wife wants to go back, I don't. who is
+        # right?" is a leading question, however near a crisis exemplar it sits): it decides, and a message near a
+        # crisis still gets the help lines first.
         for cat in CATEGORIES[1:]:
             lang = self.match_pattern(cat, stripped, present)
             if lang:
                 return Verdict(cat, f"pattern:{lang}", 1.0, support)
+        if support and crisis >= in_scope + CRISIS_CERTAIN:
+            return Verdict("crisis", f"exemplar:{crisis_lang}", round(crisis, 4))
+        if max(in_scope, in_conversation) > best["in_scope"][0]:
+            best["in_scope"] = (max(in_scope, in_conversation), "topics")
         nearest = max(best, key=lambda c: best[c][0])
         score, lang = best[nearest]
         if nearest in EXEMPLAR_THRESHOLD and score >= EXEMPLAR_THRESHOLD[nearest]:

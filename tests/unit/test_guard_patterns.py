@@ -93,3 +93,30 @@ def test_an_everyday_context_takes_the_verdict_from_a_crisis_pattern_but_not_fro
     for message in ["I don't want to wake up tomorrow, nobody would even notice",
                     "jag vill inte vakna i morgon", "не хочу просыпаться завтра, никто даже не заметит"]:
         assert guard.match_pattern("crisis", strip_marks(message)) is not None, message
+
+
+class SameVector:
+    """Every text at cosine 1 to every other: the crisis exemplar is as near as a message can be."""
+    id, dim = "same", 4
+
+    def encode(self, texts, kind="query"):
+        return np.tile(np.array([1, 0, 0, 0], np.float32), (len(texts), 1))
+
+
+def test_a_pattern_of_another_kind_decides_over_a_crisis_exemplar_and_the_help_lines_stay(tmp_path):
+    """"My wife wants to go back, I don't. Who is right?" sat nearest a crisis exemplar and got the crisis reply; a
+    reviewed leading pattern says what it asks. Near a crisis, the help lines still come first (support)."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(r"""categories:
+  crisis:
+    exemplars:
+      en: ["I can't go on, my family is falling apart"]
+  leading:
+    patterns:
+      en: ['\bwho is right\b']
+""", encoding="utf-8")
+    guard = GuardClassifier(SameVector(), rules_file=rules)
+    qvec = np.array([1, 0, 0, 0], np.float32)
+    verdict = guard.classify("my wife wants to go back, I don't. who is right?", qvec)
+    assert (verdict.category, verdict.evidence, verdict.support) == ("leading", "pattern:en", True)
+    assert guard.classify("my family is falling apart, I can't go on", qvec).category == "crisis"
