@@ -211,7 +211,7 @@ function contactCard(ui, handoff, help, answerId, answer) {
   return h("section", { class: "card" + (help ? " " + help : ""), "aria-labelledby": headId },
     h("h3", { id: headId }, help ? String(handoff.message || ui.t("contacts_title")) : ui.t("contacts_title")),
     help || !message ? null : h("p", null, message),
-    h("ul", { class: "contacts" }, contacts.map((c) => contactItem(ui, c, followThrough(ui, answerId, c)))));
+    h("ul", { class: "contacts" }, contacts.map((c) => contactItem(ui, c, followThrough(ui, answerId, c), help === "support"))));
 }
 
 /* Reports, once per answer, contact and kind of link, that the resident used it (see 20-api.js). A contact
@@ -226,10 +226,18 @@ function followThrough(ui, answerId, contact) {
   };
 }
 
-function contactItem(ui, c, report) {
+/* compact: the help lines before an answer, where the line's name ("Emergency: call 112") is its call button, so the
+   answer below stays in sight on a phone. */
+function contactItem(ui, c, report, compact) {
   const tel = telHref(c.phone);
   const telAbroad = telHref(c.phone_abroad);
   const url = safeUrl(c.url);
+  if (compact && tel) {
+    return h("li", null,
+      h("p", null, h("a", { class: "call name", href: tel, onclick: () => report("phone") }, String(c.name || number(c.phone)))),
+      url ? h("p", null, ui.t("contact_website") + ": ", h("a", { href: url, target: "_blank",
+        rel: "noopener noreferrer", onclick: () => report("web") }, hostOf(url))) : null);
+  }
   return h("li", null,
     h("p", { class: "name" }, String(c.name || "")),
     tel ? h("p", null, h("a", { class: "call", href: tel, onclick: () => report("phone") },
