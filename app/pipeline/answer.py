@@ -140,6 +140,7 @@ class Answer:
     question: str = ""            # the question after redaction: the only form ever stored
     language_source: str = ""     # chosen | detected | conversation | site | default
     topic: str = ""               # the resident topic the answer is about ("" = a general question)
+    lacking_topic: str = ""       # the other part of a two-part question, a topic the texts do not answer (for staff)
     answer_kind: str = ""         # the kind of answer asked for (amount, eligibility, procedure, ...)
     related: list[Related] = field(default_factory=list)   # mentions the topic, does not answer it
     follow_up: bool = False       # the question was read with the previous one (a follow-up)

@@ -50,6 +50,8 @@ def run(ctx: Context) -> None:
                                      contacts=crisis_contacts(ctx.language))
         ctx.answer.notices.append("support_lines")
     ctx.answer.topic = (ctx.topic.topic or "") if ctx.topic else ""
+    if ctx.unanswered_part != ctx.answer.topic and ctx.answer.status in (Status.ANSWERED, Status.HANDOFF):
+        ctx.answer.lacking_topic = ctx.unanswered_part   # recorded beside the quoted topic, for staff statistics
     if ctx.topic:
         topic = ctx.resources.topics.topics.get(ctx.topic.topic or "") if ctx.resources.topics else None
         ctx.answer.answer_kind = ctx.topic.kind(topic.kind if topic else "")

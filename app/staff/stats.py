@@ -35,6 +35,12 @@ class Group:
     followed: int = 0                                        # ... of which a resident used a phone or web link
     links: Counter = field(default_factory=Counter)          # (contact, phone|web) -> links used
     support: int = 0                                         # answers with the help lines first (near a crisis)
+    lacking: int = 0     # by topic: answers to another topic whose question also asked this one, which the texts lack
+
+    @property
+    def asked(self) -> int:
+        """Questions that asked about this topic: read as it, or as the part of a two-part question the texts lack."""
+        return self.answers + self.lacking
 
     @staticmethod
     def _share(part: int, whole: int) -> float | None:
@@ -235,7 +241,12 @@ def compute(db: Session, f: StatsFilter) -> Stats:
             .group_by(*slices)):
         for g in groups(language, site, topic, reason):
             g.support += n
-    order = lambda d: dict(sorted(d.items(), key=lambda kv: (-kv[1].answers, kv[0])))  # noqa: E731
+    # "What is it and how do I apply?" is recorded under what it is (quoted); how to apply, which the texts lack, is
+    # counted beside it: it was asked too, and is a text to load.
+    for topic, n in db.execute(select(a.lacking_topic, func.count()).where(*where, a.lacking_topic != "")
+                               .group_by(a.lacking_topic)):
+        by_topic.setdefault(topic, Group(topic)).lacking += n
+    order = lambda d: dict(sorted(d.items(), key=lambda kv: (-kv[1].asked, kv[0])))  # noqa: E731
     days = f.days()
     return Stats(f, total, {d: per_day.get(d, Counter()) for d in days},
                  {d: per_day_language.get(d, Counter()) for d in days},
@@ -244,7 +255,8 @@ def compute(db: Session, f: StatsFilter) -> Stats:
 
 
 def topics_to_load(st: Stats, covered: set[str]) -> list[Group]:
-    """Resident topics the texts do not cover, most asked first: the authority texts to load next."""
-    return [g for key, g in sorted(st.by_topic.items(), key=lambda kv: -kv[1].answers)
+    """Resident topics the texts do not cover, most asked first (also as the lacking part of a two-part question):
+    the authority texts to load next."""
+    return [g for key, g in sorted(st.by_topic.items(), key=lambda kv: -kv[1].asked)
             if key and key not in covered]
 

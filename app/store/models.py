@@ -35,6 +35,8 @@ class AnswerRecord(Base):
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     index_version: Mapped[str] = mapped_column(String(128), default="")
     topic: Mapped[str] = mapped_column(String(40), default="", index=True)    # resident topic ("" = general)
+    # the other part of a two-part question, answered from the topic above, that the texts do not answer
+    lacking_topic: Mapped[str] = mapped_column(String(40), default="")
     answer_kind: Mapped[str] = mapped_column(String(24), default="")
     follow_up: Mapped[bool] = mapped_column(Boolean, default=False)           # read with the previous question
     gloss: Mapped[str] = mapped_column(Text, default="")     # nearest Swedish bank question, for staff reading

@@ -57,7 +57,7 @@ class AnswerStore:
                 notices=list(answer.notices), conflicts=list(answer.conflicts), timings_ms=dict(answer.timings_ms),
                 handoff_reason=answer.handoff.reason if answer.handoff else "", guard_reason=answer.guard_reason,
                 confidence=float(answer.confidence), index_version=answer.index_version,
-                topic=answer.topic, answer_kind=answer.answer_kind, follow_up=answer.follow_up,
+                topic=answer.topic, lacking_topic=answer.lacking_topic, answer_kind=answer.answer_kind, follow_up=answer.follow_up,
                 gloss=redact(answer.gloss).text if answer.gloss else "",
             )
             with self.Session.begin() as s:

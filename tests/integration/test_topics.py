@@ -123,6 +123,7 @@ def test_a_two_part_question_gets_what_the_texts_say_and_who_answers_the_rest(pi
     # the topic recorded (for staff statistics) is the first the question was read as: the lacking one, or the
     # one quoted when the texts answer the first part
     assert ans.topic == ("what_is_grant" if language == "ar" else lacking)
+    assert ans.lacking_topic == (lacking if language == "ar" else "")     # counted beside it (tests/staff/test_stats.py)
     assert any(answered_by in c.quote for c in ans.citations)
     assert ans.handoff.reason == "not_covered" and ans.handoff.message.startswith(
         pipeline.resources().topics.text(lacking, language).not_covered)

@@ -59,7 +59,7 @@ class StaffClient:
 def add_answer(app, *, site: str, language: str = "sv", status: str = "answered", question: str = "Vad är Krimnet?",
                citations: list | None = None, days_ago: float = 0, conflicts: list | None = None,
                helpful: list[bool] = (), answer: str = "Så här säger de officiella texterna:",
-               notices: list[str] = ()) -> str:
+               notices: list[str] = (), topic: str = "", lacking_topic: str = "") -> str:
     """A row as the recorder writes it, for tests that need exact counts (statuses, dates, feedback)."""
     answer_id = uuid.uuid4().hex
     with app.state.kalla.store.Session.begin() as db:
@@ -68,7 +68,8 @@ def add_answer(app, *, site: str, language: str = "sv", status: str = "answered"
             question=question, language=language, language_source="chosen", status=status, answer=answer,
             answer_language=language, citations=citations or [], notices=list(notices), conflicts=conflicts or [],
             timings_ms={"retrieve": 1.0}, handoff_reason="no_answer" if status == "no_answer" else "",
-            guard_reason="", confidence=0.9, index_version=app.state.kalla.pipeline.bundle.manifest.version))
+            guard_reason="", confidence=0.9, index_version=app.state.kalla.pipeline.bundle.manifest.version,
+            topic=topic, lacking_topic=lacking_topic))
         for h in helpful:
             db.add(Feedback(answer_id=answer_id, helpful=h, reason=""))
     return answer_id

@@ -75,6 +75,23 @@ def test_crisis_replies_and_help_lines_before_an_answer_are_counted(staff_app, a
     assert card(admin.get("/staff/stats", params={"site": site, "language": "fr"}).text, "total-support") == "1"
 
 
+def test_the_part_of_a_two_part_question_the_texts_lack_counts_among_topics_to_load(staff_app, admin):
+    """"What is the grant and how do I apply?" quotes what the grant is; how to apply was asked too and the texts lack
+    it, so it is counted beside the answers of its own and can come first among the texts to load."""
+    site = "stats-parts"
+    for _ in range(2):
+        add_answer(staff_app, site=site, topic="what_is_grant", lacking_topic="how_to_apply", notices=["not_covered"])
+    add_answer(staff_app, site=site, status="no_answer", topic="amount", notices=["not_covered"])
+    page = admin.get("/staff/stats", params={"site": site}).text
+    name = staff_app.state.kalla.pipeline.bundle.catalogue.text
+    apply_, amount, what = (name(t, "en").name for t in ("how_to_apply", "amount", "what_is_grant"))
+    assert card(page, "total-answers") == "3"
+    #    questions, also asked with another topic, quoted (the first cell, covered by the texts, is read apart)
+    assert row(page, apply_)[:3] == ["0", "2", "0"] and row(page, amount)[:3] == ["1", "0", "0"]
+    assert row(page, what)[:4] == ["yes", "2", "0", "2"]
+    assert re.search(rf"Load next:</strong> {re.escape(apply_)} \(2\), {re.escape(amount)} \(1\)\.", page)
+
+
 def test_charts_are_server_drawn_svg_with_text_alternatives(admin):
     page = admin.get("/staff/stats").text
     svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
