@@ -68,6 +68,12 @@ GENERAL = [   # first-person general questions: answered, never handed off on a 
     "Kan jag byta bankkonto senare?", "Vad betyder ett avslag?", "هل يمكنني الحصول على المنحة؟",
     "Is it safe to send my documents by post?", "my husband wants to stay, can I go back with the children?",
     "Сколько денег я получу?", "Waa maxay lacagta dib u celinta?",
+    # a question about the home country, not a request to weigh the choice (signposted as not covered)
+    "is it safe to go back?", "muqdisho ma ammaan baa", "geri dönmek güvenli mi",
+    "ወደ ስዊድን ብመለስ ገንዘቡን መመለስ አለብኝ?",            # must I pay the money back (Amharic 'return' = give back)
+    "اول باید برم سفارت؟", "Li Swêdê kî dikare li ser vegerê şîretan li min bike?",   # must I go / who can advise me
+    "Nizanim vegerim an bimînim, kesek heye ku şîretan li min bike?",               # asks for a counsellor
+    "which documents is it better to bring?", "min fru vill åka hem, vem har rätt till bidraget?",
 ]
 
 
@@ -89,6 +95,10 @@ def test_an_everyday_context_takes_the_verdict_from_a_crisis_pattern_but_not_fro
     for message in ["I don't want to wake up early for the interview, can it be later?",
                     "jag vill inte vakna tidigt för mötet, kan det bli senare?",
                     "не хочу просыпаться так рано на встречу"]:
+        assert guard.match_pattern("crisis", strip_marks(message)) is None, message
+    for message in ["I wrote a goodbye letter to my colleagues, tomorrow is my last day",
+                    "hyresvärden slängde ut oss förra året, nu bor vi hos min bror. kan vi få återvandringsbidrag?",
+                    "надеюсь не проснусь от будильника соседей"]:
         assert guard.match_pattern("crisis", strip_marks(message)) is None, message
     for message in ["I don't want to wake up tomorrow, nobody would even notice",
                     "jag vill inte vakna i morgon", "не хочу просыпаться завтра, никто даже не заметит"]:
@@ -120,3 +130,17 @@ def test_a_pattern_of_another_kind_decides_over_a_crisis_exemplar_and_the_help_l
     verdict = guard.classify("my wife wants to go back, I don't. who is right?", qvec)
     assert (verdict.category, verdict.evidence, verdict.support) == ("leading", "pattern:en", True)
     assert guard.classify("my family is falling apart, I can't go on", qvec).category == "crisis"
+
+
+def test_no_pattern_holds_a_control_character():
+    """A pattern in YAML double quotes turns "\\b" into a backspace and never matches (an `unless` context was lost
+    that way): every pattern is read as written."""
+    from app.datafile import load_yaml
+    from app.guard.classifier import RULES_FILE
+
+    rules = load_yaml(RULES_FILE.read_text(encoding="utf-8"))["categories"]
+    for cat, spec in rules.items():
+        for block in ("patterns", "unless"):
+            for lang, items in (spec.get(block) or {}).items():
+                for p in items or []:
+                    assert not any(ord(c) < 0x20 for c in p), (cat, block, lang, p)
