@@ -144,3 +144,4 @@ def test_no_pattern_holds_a_control_character():
             for lang, items in (spec.get(block) or {}).items():
                 for p in items or []:
                     assert not any(ord(c) < 0x20 for c in p), (cat, block, lang, p)
+
