@@ -78,8 +78,8 @@ class GuardClassifier:
         self.embedder = embedder
         # Per category, one regex per pattern, with the scripts of its letters: a message is searched only with the
         # patterns it could match. Each pattern alone, not joined as alternatives: most start with a literal or a word
-        # boundary the regex engine scans for quickly, which an alternation of ~100 long patterns defeats (2.8 against
-        # 5.6 ms per message over 1,682 patterns; docs/evaluation.md).
+        # boundary the regex engine scans for quickly, which an alternation of ~100 long patterns defeats (guard step
+        # 3.1 against 6.0 ms per answer over ~1,700 patterns; docs/evaluation.md).
         self.patterns: dict[str, list[tuple[str, frozenset[str], re.Pattern]]] = {}
         for cat, spec in rules.items():
             pats = []

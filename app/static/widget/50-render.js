@@ -232,16 +232,11 @@ function contactItem(ui, c, report, compact) {
   const tel = telHref(c.phone);
   const telAbroad = telHref(c.phone_abroad);
   const url = safeUrl(c.url);
-  if (compact && tel) {
-    return h("li", null,
-      h("p", null, h("a", { class: "call name", href: tel, onclick: () => report("phone") }, String(c.name || number(c.phone)))),
-      url ? h("p", null, ui.t("contact_website") + ": ", h("a", { href: url, target: "_blank",
-        rel: "noopener noreferrer", onclick: () => report("web") }, hostOf(url))) : null);
-  }
+  const call = (cls, label) => h("a", { class: cls, href: tel, onclick: () => report("phone") }, label);
   return h("li", null,
-    h("p", { class: "name" }, String(c.name || "")),
-    tel ? h("p", null, h("a", { class: "call", href: tel, onclick: () => report("phone") },
-      fmtNodes(ui.t("call_label"), { phone: number(c.phone) }))) : null,
+    compact && tel ? h("p", null, call("call name", String(c.name || number(c.phone))))
+      : h("p", { class: "name" }, String(c.name || "")),
+    tel && !compact ? h("p", null, call("call", fmtNodes(ui.t("call_label"), { phone: number(c.phone) }))) : null,
     telAbroad ? h("p", null, ui.t("contact_phone_abroad") + ": ",
       h("a", { href: telAbroad, onclick: () => report("phone") }, number(c.phone_abroad))) : null,
     url ? h("p", null, ui.t("contact_website") + ": ", h("a", { href: url, target: "_blank", rel: "noopener noreferrer",
